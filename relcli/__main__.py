@@ -1,0 +1,7 @@
+"""``python -m relcli``."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,544 @@
+"""The ``relcli`` command: parse options, ask the core, hand the answer to a renderer.
+
+Everything that touches the terminal, the environment or exit codes is here; errors from the
+core are mapped to one stderr line and an exit code in ``main``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import clock, query, store
+from .dates import DateRange
+from .errors import (
+    EXIT_DATA,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    BadDate,
+    RelcliError,
+)
+from .model import Dataset
+from .render import FORMATS, Document, EventDetail, Listing, RenderOptions, TreatyDetail, renderer
+
+ISSUES_URL = "https://github.com/relcli/relcli/issues"
+
+Format = enum.Enum("Format", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
+
+app = typer.Typer(
+    name="relcli",
+    help=(
+        "Explore Russia–United States relations: dated events, treaties, quotes and actors.\n\n"
+        "Example: relcli timeline --from 2013 --tag arms-control"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class State:
+    """Global options, shared by every command through the Typer context."""
+
+    def __init__(self, data: str | None) -> None:
+        self.data = data
+        self._dataset: Dataset | None = None
+
+    @property
+    def dataset(self) -> Dataset:
+        if self._dataset is None:
+            self._dataset = store.load(self.data)
+        return self._dataset
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"relcli {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global(
+    ctx: typer.Context,
+    data: Annotated[
+        str | None,
+        typer.Option(
+            "--data",
+            metavar="PATH",
+            help="Data file to read instead of the bundled one (also $RELCLI_DATA).",
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option("--debug", help="Show tracebacks of internal errors (also $RELCLI_DEBUG=1)."),
+    ] = False,
+) -> None:
+    ctx.obj = State(data)
+
+
+# ---- shared options ---------------------------------------------------------------------------
+
+FromOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--from",
+        metavar="DATE",
+        help="Only records on or after DATE: 2013, 2013-09, 2013-09-14, 'March 2014', 1990s.",
+        show_default=False,
+    ),
+]
+ToOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--to",
+        metavar="DATE",
+        help="Only records on or before the end of DATE (--to 2013 includes all of 2013).",
+        show_default=False,
+    ),
+]
+SearchOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--search",
+        "-s",
+        metavar="TEXT",
+        help="Case-insensitive text to look for.",
+        show_default=False,
+    ),
+]
+LimitOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--limit", "-n", min=1, metavar="N", help="Show at most N records.", show_default=False
+    ),
+]
+ReverseOpt = Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")]
+FormatOpt = Annotated[
+    Format,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format: " + "; ".join(f"{k}: {v}" for k, v in FORMATS.items()) + ".",
+        case_sensitive=False,
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+
+
+# ---- output -----------------------------------------------------------------------------------
+
+
+def _terminal_width() -> int:
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return min(int(columns), 1000)
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).columns
+    except (OSError, ValueError, AttributeError):
+        return 100
+
+
+def render_options(stream: object = None) -> RenderOptions:
+    """Styles only on a terminal (or FORCE_COLOR); NO_COLOR drops colours, TERM=dumb all styles."""
+    stream = stream or sys.stdout
+    env = os.environ
+    try:
+        is_tty = bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError):
+        is_tty = False
+    forced = bool(env.get("FORCE_COLOR"))
+    styled = forced or (is_tty and env.get("TERM") != "dumb")
+    color = styled and not env.get("NO_COLOR")
+    return RenderOptions(width=_terminal_width(), styled=styled, color=color)
+
+
+def _write(text: str) -> None:
+    """Write the document to stdout; a reader that went away (``| head``) ends us quietly."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        raise typer.Exit(EXIT_OK) from None
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def note(message: str) -> None:
+    """A message for the person, never part of the document: stderr."""
+    typer.echo(message, err=True)
+
+
+def emit(document: Document, fmt: Format, as_json: bool, count: int | None = None) -> None:
+    name = "json" if as_json else fmt.value
+    options = render_options()
+    text = renderer(name)(document, options)
+    if name != "table" and options.styled and not os.environ.get("FORCE_COLOR"):
+        from .render.safety import clean
+
+        text = clean(text)  # machine text on a live terminal: no escapes reach it
+    if count == 0 and name in ("table", "md"):
+        note("relcli: nothing matched")
+        if name == "table":
+            return
+    _write(text)
+
+
+# ---- option parsing helpers ---------------------------------------------------------------------
+
+
+def _period(start: str | None, end: str | None) -> tuple[DateRange | None, DateRange | None]:
+    today = clock.today()
+
+    def read(value: str | None, option: str) -> DateRange | None:
+        if value is None:
+            return None
+        from .userdates import parse_user_date
+
+        try:
+            return parse_user_date(value, today)
+        except BadDate as exc:
+            exc.option = option
+            raise
+
+    period = read(start, "--from"), read(end, "--to")
+    query.check_period(*period)
+    return period
+
+
+def _state(ctx: typer.Context) -> State:
+    return ctx.ensure_object(State)
+
+
+# ---- commands ---------------------------------------------------------------------------------
+
+
+@app.command()
+def timeline(
+    ctx: typer.Context,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    actor: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--actor",
+            "-a",
+            metavar="NAME",
+            help="Involving this actor (repeat: all of them).",
+            show_default=False,
+        ),
+    ] = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tag",
+            "-t",
+            metavar="TAG",
+            help="Carrying this tag (repeat: all of them).",
+            show_default=False,
+        ),
+    ] = None,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--kind",
+            "-k",
+            metavar="KIND",
+            help="Of this kind (repeat: any of them).",
+            show_default=False,
+        ),
+    ] = None,
+    treaty: Annotated[
+        str | None,
+        typer.Option(
+            "--treaty",
+            metavar="NAME",
+            help="Linked to this treaty (id, alias or name).",
+            show_default=False,
+        ),
+    ] = None,
+    search: SearchOpt = None,
+    limit: LimitOpt = None,
+    reverse: ReverseOpt = False,
+    fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
+    as_json: JsonOpt = False,
+) -> None:
+    """Events in date order, grouped by year.
+
+    Example: relcli timeline --from 2013 --to 2016 --tag syria
+    """
+    period = _period(start, end)
+    dataset = _state(ctx).dataset
+    wanted = query.EventFilter(
+        start=period[0],
+        end=period[1],
+        actors=tuple(query.actor_by_name(dataset, a).id for a in actor or ()),
+        tags=tuple(query.tag_named(t) for t in tag or ()),
+        kinds=tuple(query.kind_named(k) for k in kind or ()),
+        treaties=(query.treaty_by_name(dataset, treaty).id,) if treaty else (),
+        search=search,
+        limit=limit,
+        reverse=reverse,
+    )
+    events = query.events_matching(dataset, wanted)
+    emit(Listing("event", events, dataset), fmt, as_json, len(events))
+
+
+@app.command()
+def treaty(
+    ctx: typer.Context,
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="NAME",
+            help="Id, alias or part of the name: INF, 'New START', Intermediate-Range.",
+        ),
+    ],
+    fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
+    as_json: JsonOpt = False,
+) -> None:
+    """One treaty: status, milestones, linked events and quotes, sources.
+
+    Example: relcli treaty INF
+    """
+    dataset = _state(ctx).dataset
+    found = query.treaty_by_name(dataset, name)
+    events = query.events_of_treaty(dataset, found)
+    quotes = query.quotes_of_events(dataset, events)
+    emit(TreatyDetail(found, events, quotes, dataset), fmt, as_json)
+
+
+@app.command()
+def treaties(
+    ctx: typer.Context,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            metavar="STATUS",
+            help="Only treaties with this status, e.g. 'in force', terminated.",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
+    as_json: JsonOpt = False,
+) -> None:
+    """All treaties and agreements, by date signed.
+
+    Example: relcli treaties --status terminated
+    """
+    dataset = _state(ctx).dataset
+    wanted = query.status_named(status) if status else None
+    found = query.treaties_matching(dataset, wanted)
+    emit(Listing("treaty", found, dataset), fmt, as_json, len(found))
+
+
+@app.command()
+def quotes(
+    ctx: typer.Context,
+    speaker: Annotated[
+        str | None,
+        typer.Option(
+            "--speaker",
+            metavar="NAME",
+            help="Said by this actor (id, name or surname).",
+            show_default=False,
+        ),
+    ] = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    search: SearchOpt = None,
+    limit: LimitOpt = None,
+    reverse: ReverseOpt = False,
+    fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
+    as_json: JsonOpt = False,
+) -> None:
+    """Verbatim quotes with speaker, date, context and source.
+
+    Example: relcli quotes --speaker Lavrov --json
+    """
+    period = _period(start, end)
+    dataset = _state(ctx).dataset
+    who = query.actor_by_name(dataset, speaker).id if speaker else None
+    found = query.quotes_matching(
+        dataset,
+        speaker=who,
+        start=period[0],
+        end=period[1],
+        search=search,
+        limit=limit,
+        reverse=reverse,
+    )
+    emit(Listing("quote", found, dataset), fmt, as_json, len(found))
+
+
+@app.command()
+def event(
+    ctx: typer.Context,
+    event_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The event's id, as shown by timeline.")
+    ],
+    fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
+    as_json: JsonOpt = False,
+) -> None:
+    """One event in full, with its sources, treaties and quotes.
+
+    Example: relcli event inf-treaty-signed
+    """
+    dataset = _state(ctx).dataset
+    found = query.event_by_id(dataset, event_id)
+    linked = [dataset.treaty_by_id[t] for t in found.treaties]
+    said = query.quotes_of_events(dataset, [found])
+    emit(EventDetail(found, linked, said, dataset), fmt, as_json)
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    path: Annotated[
+        str | None,
+        typer.Argument(
+            help="Data file to check (default: --data, $RELCLI_DATA or the bundled file).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Check a data file and list every problem; exit 0 when valid, 3 otherwise.
+
+    Example: relcli validate my-events.json
+    """
+    resolved, problems = store.validate_file(path or _state(ctx).data)
+    for problem in problems:
+        where = problem.where()
+        note(f"{resolved}: {where + ': ' if where else ''}{problem.message}")
+    if problems:
+        note(f"relcli: {resolved}: {len(problems)} problem{'s' if len(problems) > 1 else ''}")
+        raise typer.Exit(EXIT_DATA)
+    note(f"relcli: {resolved} is valid")
+
+
+@app.command()
+def fmt(
+    ctx: typer.Context,
+    path: Annotated[
+        str | None,
+        typer.Argument(
+            help="Data file to rewrite (default: --data, $RELCLI_DATA or the bundled file).",
+            show_default=False,
+        ),
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Only report whether the file is canonical (exit 3 if not)."),
+    ] = False,
+) -> None:
+    """Rewrite a valid data file in canonical form (ordered records, fixed key order).
+
+    Example: relcli fmt my-events.json
+    """
+    resolved = store.resolve_path(path or _state(ctx).data)
+    text = store.canonical_text(store.load(resolved))
+    if resolved.read_text(encoding="utf-8") == text:
+        note(f"relcli: {resolved} is already canonical")
+        return
+    if check:
+        note(f"relcli: {resolved} is not in canonical form (run 'relcli fmt')")
+        raise typer.Exit(EXIT_DATA)
+    store.write_atomically(resolved, text)
+    note(f"relcli: rewrote {resolved}")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema (draft 2020-12) of the data file format.
+
+    Example: relcli schema > events.schema.json
+    """
+    _write(Path(store.bundled_schema_path()).read_text(encoding="utf-8"))
+
+
+# ---- entry point ------------------------------------------------------------------------------
+
+
+def _debug_wanted(argv: list[str]) -> bool:
+    return "--debug" in argv or os.environ.get("RELCLI_DEBUG", "") not in ("", "0")
+
+
+def _tolerate_unencodable_output() -> None:
+    """Under a non-UTF-8 locale (LC_ALL=C) print '?' for what cannot be encoded, never crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="replace")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run relcli; return (and, as a console script, exit with) a documented exit code."""
+    _tolerate_unencodable_output()
+    args = list(sys.argv[1:] if argv is None else argv)
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args=args, prog_name="relcli", standalone_mode=False)
+        code = result if isinstance(result, int) else EXIT_OK
+        if code == EXIT_INTERRUPTED:
+            note("relcli: interrupted")
+    except RelcliError as exc:
+        note(f"relcli: {exc.message()}")
+        code = exc.exit_code
+    except typer.TyperException as exc:  # Click's usage errors (bad option, bad value)
+        code = getattr(exc, "exit_code", EXIT_USAGE)
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            typer.echo(exc.format_message())
+            code = EXIT_OK
+        else:
+            note(f"relcli: {' '.join(exc.format_message().split())}")
+            ctx = getattr(exc, "ctx", None)
+            if ctx is not None:
+                note(f"Try '{ctx.command_path} --help' for help.")
+    except typer.Abort:
+        note("relcli: interrupted")
+        code = EXIT_INTERRUPTED
+    except KeyboardInterrupt:
+        note("relcli: interrupted")
+        code = EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _silence_stdout()
+        code = EXIT_OK
+    except Exception as exc:
+        if _debug_wanted(args):
+            raise
+        where = ""
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        if tb is not None:
+            where = f" at {Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno}"
+        note(
+            f"relcli: internal error: {type(exc).__name__}: {exc}{where} — this is a bug; "
+            f"please report it at {ISSUES_URL} (rerun with --debug for the traceback)"
+        )
+        code = EXIT_INTERNAL
+    return code

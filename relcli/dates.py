@@ -1,0 +1,165 @@
+"""Partial dates: a year, a month or a day, each read as the interval it covers.
+
+Stored dates keep the precision their source gives ("2013", "2013-09", "2013-09-14"), so a
+date is an interval, never a point with an invented month or day. This module is the strict
+reader for stored dates and for plain ISO input; natural language lives in ``userdates``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import IntEnum
+
+ISO_PARTIAL = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+
+_MONTHS = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
+
+
+class Precision(IntEnum):
+    """How much of a date is known; coarser sorts first (see ``PartialDate.sort_key``)."""
+
+    YEAR = 1
+    MONTH = 2
+    DAY = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+class InvalidDate(ValueError):
+    """A string that is not a real ISO partial date (bad shape, month 13, 2013-02-30, year 0)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DateRange:
+    """A closed interval of days. Records and user filters are compared as ranges."""
+
+    start: date
+    end: date
+
+    def overlaps(self, other: DateRange) -> bool:
+        return self.start <= other.end and other.start <= self.end
+
+
+@dataclass(frozen=True, slots=True)
+class PartialDate:
+    """A year, a month of a year, or a day; ``None`` marks the parts the source does not give."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.year <= 9999:
+            raise InvalidDate(f"year {self.year} is out of range 1..9999")
+        if self.month is None:
+            if self.day is not None:
+                raise InvalidDate("a day needs a month")
+            return
+        if not 1 <= self.month <= 12:
+            raise InvalidDate(f"month {self.month} is out of range 1..12")
+        if self.day is not None:
+            last = calendar.monthrange(self.year, self.month)[1]
+            if not 1 <= self.day <= last:
+                raise InvalidDate(
+                    f"day {self.day} does not exist in {self.year:04d}-{self.month:02d}"
+                )
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """Read ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; anything else raises ``InvalidDate``."""
+        match = ISO_PARTIAL.fullmatch(text) if isinstance(text, str) else None
+        if match is None:
+            raise InvalidDate(f"{text!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
+        year, month, day = match.groups()
+        return cls(int(year), int(month) if month else None, int(day) if day else None)
+
+    @classmethod
+    def from_date(cls, value: date, precision: Precision = Precision.DAY) -> PartialDate:
+        if precision is Precision.YEAR:
+            return cls(value.year)
+        if precision is Precision.MONTH:
+            return cls(value.year, value.month)
+        return cls(value.year, value.month, value.day)
+
+    @property
+    def precision(self) -> Precision:
+        if self.month is None:
+            return Precision.YEAR
+        if self.day is None:
+            return Precision.MONTH
+        return Precision.DAY
+
+    @property
+    def start(self) -> date:
+        return date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def end(self) -> date:
+        if self.month is None:
+            return date(self.year, 12, 31)
+        if self.day is None:
+            return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        return date(self.year, self.month, self.day)
+
+    @property
+    def range(self) -> DateRange:
+        return DateRange(self.start, self.end)
+
+    def sort_key(self) -> tuple[date, int]:
+        """Order by the first day covered; on a tie the coarser date comes first.
+
+        So an event dated only ``2013`` sorts before ``2013-01-01`` and everything else in
+        2013, and ``2013-09`` sorts before ``2013-09-01``: a period opens before its days.
+        """
+        return (self.start, int(self.precision))
+
+    def iso(self) -> str:
+        if self.month is None:
+            return f"{self.year:04d}"
+        if self.day is None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    def human(self) -> str:
+        """``2013``, ``Sep 2013`` or ``14 Sep 2013``: the precision is visible in the text."""
+        if self.month is None:
+            return f"{self.year}"
+        if self.day is None:
+            return f"{_MONTHS[self.month - 1]} {self.year}"
+        return f"{self.day} {_MONTHS[self.month - 1]} {self.year}"
+
+    def __str__(self) -> str:
+        return self.iso()
+
+
+def span(start: PartialDate, end: PartialDate | None) -> DateRange:
+    """The days covered by a record dated ``start`` (and optionally ending ``end``)."""
+    return DateRange(start.start, (end or start).end)
+
+
+def human_span(start: PartialDate, end: PartialDate | None) -> str:
+    """``18 Mar – 21 Mar 2014``: the year is written once when both ends share it."""
+    if end is None or end == start:
+        return start.human()
+    first = start.human()
+    if start.year == end.year and start.month is not None:
+        first = first.removesuffix(f" {start.year}")
+    return f"{first} – {end.human()}"

@@ -1,0 +1,132 @@
+"""Every error relcli reports, and the exit code each maps to — one table, one place.
+
+The core raises these; only the CLI turns them into a stderr line and an exit code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+EXIT_OK = 0
+EXIT_NOT_FOUND = 1
+EXIT_USAGE = 2
+EXIT_DATA = 3
+EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
+
+EXIT_CODES: dict[int, str] = {
+    EXIT_OK: "success, including a query that matched nothing",
+    EXIT_NOT_FOUND: "a named record (treaty, event, actor, tag, kind…) does not exist or is ambiguous",
+    EXIT_USAGE: "usage error: unknown option, bad value, unparseable date, --from after --to",
+    EXIT_DATA: "the data file is missing, unreadable, malformed or invalid",
+    EXIT_INTERNAL: "internal error (a bug): please report it",
+    EXIT_INTERRUPTED: "interrupted (Ctrl-C)",
+}
+
+
+class RelcliError(Exception):
+    """Base of the errors the CLI reports as one line."""
+
+    exit_code: int = EXIT_INTERNAL
+
+    def message(self) -> str:
+        return str(self)
+
+
+def _quote_list(names: Sequence[str]) -> str:
+    return ", ".join(f'"{n}"' for n in names)
+
+
+@dataclass
+class NotFound(RelcliError):
+    """No record of ``kind`` is called ``name``; ``suggestions`` are the closest names."""
+
+    kind: str
+    name: str
+    suggestions: Sequence[str] = field(default_factory=tuple)
+    exit_code: int = EXIT_NOT_FOUND
+
+    def __str__(self) -> str:
+        text = f'no {self.kind} named "{self.name}"'
+        if self.suggestions:
+            text += f" — did you mean {_quote_list(self.suggestions)}?"
+        return text
+
+
+@dataclass
+class Ambiguous(RelcliError):
+    """``name`` fits several records of ``kind``; the user must pick one."""
+
+    kind: str
+    name: str
+    candidates: Sequence[str]
+    exit_code: int = EXIT_NOT_FOUND
+
+    def __str__(self) -> str:
+        return (
+            f'"{self.name}" matches {len(self.candidates)} {self.kind} records: '
+            f"{_quote_list(self.candidates)} — be more specific"
+        )
+
+
+@dataclass
+class BadDate(RelcliError):
+    """A date given on the command line could not be read as a date or period."""
+
+    value: str
+    reason: str = ""
+    option: str = ""
+    exit_code: int = EXIT_USAGE
+
+    def __str__(self) -> str:
+        where = f"{self.option}: " if self.option else ""
+        why = f" ({self.reason})" if self.reason else ""
+        return (
+            f'{where}cannot read "{self.value}" as a date{why}; '
+            'use YYYY, YYYY-MM, YYYY-MM-DD or words such as "March 2014", "1990s", "last year"'
+        )
+
+
+@dataclass
+class UsageProblem(RelcliError):
+    """An option value that is well-formed but makes no sense (e.g. --from after --to)."""
+
+    text: str
+    exit_code: int = EXIT_USAGE
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass
+class Problem:
+    """One thing wrong in a data file, located by line/column or by JSON path."""
+
+    message: str
+    path: str = ""  # JSON path such as $.events[3].date; empty for file-level problems
+    line: int | None = None
+    column: int | None = None
+
+    def where(self) -> str:
+        if self.line is not None:
+            return f"line {self.line}, column {self.column}"
+        return self.path
+
+
+@dataclass
+class DataFileError(RelcliError):
+    """The data file at ``path`` cannot be used; ``problems`` lists every fault found."""
+
+    path: str
+    problems: Sequence[Problem]
+    exit_code: int = EXIT_DATA
+
+    def __str__(self) -> str:
+        first = self.problems[0]
+        where = first.where()
+        text = f"{self.path}: {where + ': ' if where else ''}{first.message}"
+        more = len(self.problems) - 1
+        if more:
+            text += f" (and {more} more problem{'s' if more > 1 else ''}; run 'relcli validate')"
+        return text

@@ -1,0 +1,208 @@
+"""Pure questions asked of a ``Dataset``: filter, sort, look up by name, search.
+
+Nothing here prints or exits: an unknown name raises ``NotFound`` with the closest names, a
+name that fits several records raises ``Ambiguous`` with all of them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from .dates import DateRange
+from .errors import Ambiguous, NotFound, UsageProblem
+from .model import Actor, Dataset, Event, Quote, Treaty
+from .vocabulary import KINDS, STATUSES, TAGS
+
+_DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "’": "'"})
+
+
+def fold(text: str) -> str:
+    """Case-, accent- and spacing-insensitive form used for every name comparison."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_DASHES))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.casefold().split())
+
+
+def suggest(name: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
+    """The candidates closest to ``name``: close spellings first, then those containing it."""
+    by_fold: dict[str, str] = {}
+    for candidate in candidates:
+        by_fold.setdefault(fold(candidate), candidate)
+    wanted = fold(name)
+    close = difflib.get_close_matches(wanted, list(by_fold), n=limit, cutoff=0.6)
+    if len(close) < limit and wanted:
+        for folded in by_fold:
+            if folded not in close and (wanted in folded or folded in wanted):
+                close.append(folded)
+                if len(close) == limit:
+                    break
+    return [by_fold[c] for c in close]
+
+
+def _pick(kind: str, name: str, records: Sequence[tuple[object, list[str], str]]) -> object:
+    """Find one record by its names: exact (folded) first, then every word contained.
+
+    ``records`` holds (record, names to match, the name to show in messages).
+    """
+    wanted = fold(name)
+    if not wanted:
+        raise NotFound(kind, name)
+    exact = [r for r, names, _ in records if wanted in {fold(n) for n in names}]
+    if len(exact) == 1:
+        return exact[0]
+    labels = {id(r): label for r, _, label in records}
+    if len(exact) > 1:
+        raise Ambiguous(kind, name, [labels[id(r)] for r in exact])
+    words = wanted.split()
+    partial = [r for r, names, _ in records if any(all(w in fold(n) for w in words) for n in names)]
+    if len(partial) == 1:
+        return partial[0]
+    if len(partial) > 1:
+        raise Ambiguous(kind, name, [labels[id(r)] for r in partial])
+    every_name = [n for _, names, _ in records for n in names]
+    raise NotFound(kind, name, suggest(name, every_name))
+
+
+def treaty_by_name(dataset: Dataset, name: str) -> Treaty:
+    """A treaty by id, alias or name (``INF``, ``new start``, ``Intermediate-Range``)."""
+    records = [
+        (t, [t.id, t.name, *t.aliases], t.aliases[0] if t.aliases else t.name)
+        for t in dataset.treaties
+    ]
+    return _pick("treaty", name, records)  # type: ignore[return-value]
+
+
+def actor_by_name(dataset: Dataset, name: str) -> Actor:
+    """An actor by id, full name, alias or surname (``Lavrov``, ``sergey lavrov``)."""
+    records = [(a, [a.id, a.name, *a.aliases, a.name.split()[-1]], a.name) for a in dataset.actors]
+    return _pick("actor", name, records)  # type: ignore[return-value]
+
+
+def event_by_id(dataset: Dataset, event_id: str) -> Event:
+    event = dataset.event_by_id.get(event_id.strip().lower())
+    if event is None:
+        raise NotFound("event", event_id, suggest(event_id, dataset.event_by_id))
+    return event
+
+
+def _term(kind: str, name: str, vocabulary: Sequence[str]) -> str:
+    wanted = fold(name).replace(" ", "-") if kind != "status" else fold(name).replace("-", " ")
+    for term in vocabulary:
+        if fold(term) == wanted:
+            return term
+    raise NotFound(kind, name, suggest(name, vocabulary))
+
+
+def tag_named(name: str) -> str:
+    return _term("tag", name, TAGS)
+
+
+def kind_named(name: str) -> str:
+    return _term("kind", name, KINDS)
+
+
+def status_named(name: str) -> str:
+    return _term("status", name, STATUSES)
+
+
+def check_period(start: DateRange | None, end: DateRange | None) -> None:
+    if start is not None and end is not None and start.start > end.end:
+        raise UsageProblem(
+            f"--from ({start.start.isoformat()}) is after --to ({end.end.isoformat()}); "
+            "swap them or drop one"
+        )
+
+
+def within(record_range: DateRange, start: DateRange | None, end: DateRange | None) -> bool:
+    """Whether a record overlaps the period from the start of ``start`` to the end of ``end``."""
+    if start is not None and record_range.end < start.start:
+        return False
+    return not (end is not None and record_range.start > end.end)
+
+
+def _contains(needle: str, *haystacks: str) -> bool:
+    return any(needle in fold(h) for h in haystacks)
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """What ``timeline`` asks for; every field narrows, empty fields do not."""
+
+    start: DateRange | None = None
+    end: DateRange | None = None
+    actors: tuple[str, ...] = ()  # ids; an event must involve all of them
+    tags: tuple[str, ...] = ()  # an event must carry all of them
+    kinds: tuple[str, ...] = ()  # an event must be one of them
+    treaties: tuple[str, ...] = ()  # ids; an event must be linked to all of them
+    search: str | None = None
+    limit: int | None = None
+    reverse: bool = False
+
+    def accepts(self, event: Event) -> bool:
+        if not within(event.range, self.start, self.end):
+            return False
+        if self.kinds and event.kind not in self.kinds:
+            return False
+        if any(a not in event.actors for a in self.actors):
+            return False
+        if any(t not in event.tags for t in self.tags):
+            return False
+        if any(t not in event.treaties for t in self.treaties):
+            return False
+        return not (self.search and not _contains(fold(self.search), event.title, event.summary))
+
+
+def chronological(records: Iterable[Event | Quote]) -> list:
+    """Oldest first; same first day: coarser precision first, then by id (stable)."""
+    return sorted(records, key=lambda r: (r.date.sort_key(), r.id))
+
+
+def _finish(records: list, limit: int | None, reverse: bool) -> list:
+    if reverse:
+        records.reverse()
+    return records[:limit] if limit is not None else records
+
+
+def events_matching(dataset: Dataset, wanted: EventFilter) -> list[Event]:
+    found = chronological(e for e in dataset.events if wanted.accepts(e))
+    return _finish(found, wanted.limit, wanted.reverse)
+
+
+def quotes_matching(
+    dataset: Dataset,
+    *,
+    speaker: str | None = None,
+    start: DateRange | None = None,
+    end: DateRange | None = None,
+    search: str | None = None,
+    limit: int | None = None,
+    reverse: bool = False,
+) -> list[Quote]:
+    needle = fold(search) if search else None
+    found = chronological(
+        q
+        for q in dataset.quotes
+        if (speaker is None or q.speaker == speaker)
+        and within(q.range, start, end)
+        and (needle is None or _contains(needle, q.text, q.context))
+    )
+    return _finish(found, limit, reverse)
+
+
+def treaties_matching(dataset: Dataset, status: str | None = None) -> list[Treaty]:
+    found = [t for t in dataset.treaties if status is None or t.status == status]
+    return sorted(found, key=lambda t: (t.signed.sort_key() if t.signed else (date.max, 0), t.id))
+
+
+def events_of_treaty(dataset: Dataset, treaty: Treaty) -> list[Event]:
+    linked = {m.event for m in treaty.milestones if m.event}
+    return chronological(e for e in dataset.events if treaty.id in e.treaties or e.id in linked)
+
+
+def quotes_of_events(dataset: Dataset, events: Sequence[Event]) -> list[Quote]:
+    ids = {e.id for e in events}
+    return chronological(q for q in dataset.quotes if q.event in ids)

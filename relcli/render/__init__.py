@@ -1,0 +1,88 @@
+"""Output formats. Each module renders a ``Document`` to text; ``FORMATS`` is the registry.
+
+Adding a format means one module with ``render(document, options) -> str`` and one line in
+``FORMATS``; the CLI's ``--format`` choices and help come from this registry. Modules are
+imported only when chosen, so machine formats never import Rich.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from ..model import Actor, Dataset, Event, Quote, Treaty
+
+# name -> (module, one-line description); the order is the order shown in help.
+FORMATS: dict[str, tuple[str, str]] = {
+    "table": ("relcli.render.table", "human-readable tables (default)"),
+    "json": ("relcli.render.json", "one JSON document: an array, or an object for one record"),
+    "jsonl": ("relcli.render.jsonl", "one JSON object per line"),
+    "csv": ("relcli.render.csv", "CSV with a header row; lists joined with '; '"),
+    "md": ("relcli.render.markdown", "a Markdown table (or document) to paste"),
+}
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    width: int = 100
+    styled: bool = False  # bold/dim/underline allowed (a terminal)
+    color: bool = False  # colours allowed too (a terminal without NO_COLOR)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Many records of one kind: ``event``, ``treaty`` or ``quote``."""
+
+    kind: str
+    records: Sequence[Event | Treaty | Quote | Actor]
+    dataset: Dataset
+
+
+@dataclass(frozen=True)
+class TreatyDetail:
+    treaty: Treaty
+    events: Sequence[Event]
+    quotes: Sequence[Quote]
+    dataset: Dataset
+
+
+@dataclass(frozen=True)
+class EventDetail:
+    event: Event
+    treaties: Sequence[Treaty]
+    quotes: Sequence[Quote]
+    dataset: Dataset
+
+
+Document = Listing | TreatyDetail | EventDetail
+
+
+class Renderer(Protocol):
+    def __call__(self, document: Document, options: RenderOptions) -> str: ...
+
+
+def renderer(name: str) -> Renderer:
+    module = importlib.import_module(FORMATS[name][0])
+    return module.render  # type: ignore[no-any-return]
+
+
+def to_json(document: Document) -> Any:
+    """The JSON value of a document: a list of records, or one record with what links to it."""
+    if isinstance(document, Listing):
+        return [record.to_json() for record in document.records]
+    if isinstance(document, TreatyDetail):
+        body = document.treaty.to_json()
+        body["linked_events"] = [e.to_json() for e in document.events]
+        body["linked_quotes"] = [q.to_json() for q in document.quotes]
+        return body
+    body = document.event.to_json()
+    body["linked_quotes"] = [q.to_json() for q in document.quotes]
+    return body
+
+
+def json_records(document: Document) -> list[dict[str, Any]]:
+    """Records one per row or line: a listing's records, or the one record of a detail."""
+    value = to_json(document)
+    return value if isinstance(value, list) else [value]

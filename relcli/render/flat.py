@@ -1,0 +1,81 @@
+"""Records as flat rows of strings, shared by the CSV and Markdown formats.
+
+Lists are joined with "; ", sources become their URLs, milestones "date what (party)".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import Document, EventDetail, Listing, TreatyDetail, json_records
+
+COLUMNS: dict[str, list[str]] = {
+    "event": [
+        "id",
+        "date",
+        "end_date",
+        "title",
+        "kind",
+        "tone",
+        "actors",
+        "tags",
+        "treaties",
+        "summary",
+        "sources",
+    ],
+    "treaty": [
+        "id",
+        "name",
+        "aliases",
+        "parties",
+        "status",
+        "signed",
+        "summary",
+        "milestones",
+        "sources",
+    ],
+    "quote": ["id", "date", "speaker", "text", "context", "event", "source"],
+    "actor": ["id", "name", "aliases", "country", "roles", "sources"],
+}
+
+
+def kind_of(document: Document) -> str:
+    if isinstance(document, Listing):
+        return document.kind
+    if isinstance(document, TreatyDetail):
+        return "treaty"
+    if isinstance(document, EventDetail):
+        return "event"
+    raise TypeError(document)
+
+
+def _cell(key: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if key == "sources":
+        return "; ".join(s["url"] for s in value)
+    if key == "source":
+        return value["url"]
+    if key == "milestones":
+        return "; ".join(
+            f"{m['date']} {m['what']}" + (f" ({m['party']})" if m.get("party") else "")
+            for m in value
+        )
+    if key == "roles":
+        return "; ".join(f"{r['title']} {r['from']}–{r['to'] or ''}" for r in value)
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def rows(document: Document) -> tuple[list[str], list[list[str]]]:
+    kind = kind_of(document)
+    columns = COLUMNS[kind]
+    records = json_records(document)
+    if kind == "treaty":
+        treaties = (
+            document.records if isinstance(document, Listing) else [document.treaty]  # type: ignore[union-attr]
+        )
+        for record, treaty in zip(records, treaties, strict=True):
+            record["signed"] = treaty.signed.iso() if treaty.signed else None  # type: ignore[union-attr]
+    return columns, [[_cell(c, record.get(c)) for c in columns] for record in records]

@@ -1,0 +1,33 @@
+"""Make untrusted data text safe for a terminal and for JSON read on a terminal.
+
+Data files are untrusted: a title must not change colours, open hyperlinks, move the cursor,
+set the window title or reorder text. Rich markup is neutralised by rendering ``Text`` objects;
+this module removes the characters a terminal would act on.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls but newline and tab, DEL, C1 controls, bidi embeddings/overrides/isolates and
+# marks, and the Unicode line/paragraph separators.
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text: str, *, one_line: bool = False) -> str:
+    """Text as a terminal should show it: control characters dropped, tabs as spaces."""
+    text = _UNSAFE.sub("", text.replace("\r\n", "\n").replace("\t", " "))
+    if one_line:
+        text = " ".join(text.split())
+    return text
+
+
+def escape_json_controls(text: str) -> str:
+    """Escape, inside JSON text, what ``json.dumps(ensure_ascii=False)`` leaves raw.
+
+    The result parses to the very same strings; only the encoding on the wire changes.
+    """
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

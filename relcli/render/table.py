@@ -1,0 +1,221 @@
+"""Human output with Rich: timelines grouped by year, treaty and event sheets.
+
+Rich is imported here and nowhere in the core. All data text goes in as ``Text`` after
+``clean``: markup in a title is shown literally and escape sequences are dropped. The result is
+a string; the CLI writes it, so a closed pipe is handled in one place.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from itertools import groupby
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from ..dates import human_span
+from ..model import Dataset, Event, Quote, Source, Treaty
+from . import Document, EventDetail, RenderOptions, TreatyDetail
+from .safety import clean
+
+TONE_STYLE = {"cooperative": "green", "neutral": "yellow", "confrontational": "red"}
+
+
+def _t(text: str, style: str = "", *, one_line: bool = False) -> Text:
+    return Text(clean(text, one_line=one_line), style=style)
+
+
+def _console(options: RenderOptions) -> Console:
+    return Console(
+        file=io.StringIO(),
+        width=max(options.width, 20),
+        force_terminal=options.styled,
+        color_system="standard" if options.styled else None,
+        no_color=not options.color,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        soft_wrap=False,
+        legacy_windows=False,
+        force_jupyter=False,
+        force_interactive=False,
+        _environ={},
+    )
+
+
+def render(document: Document, options: RenderOptions) -> str:
+    console = _console(options)
+    for part in _renderables(document):
+        console.print(part)
+    text: str = console.file.getvalue()  # type: ignore[attr-defined]
+    # Rich pads cells to the full width; trailing blanks are noise in a pipe or a file.
+    return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+def _renderables(document: Document) -> Iterable[RenderableType]:
+    if isinstance(document, TreatyDetail):
+        yield from _treaty_sheet(document)
+    elif isinstance(document, EventDetail):
+        yield from _event_sheet(document)
+    elif document.kind == "event":
+        yield from _timeline(document.records, document.dataset)  # type: ignore[arg-type]
+    elif document.kind == "treaty":
+        yield _treaty_table(document.records)  # type: ignore[arg-type]
+    elif document.kind == "quote":
+        yield from _quote_list(document.records, document.dataset)  # type: ignore[arg-type]
+    else:
+        raise ValueError(f"no table view for {document.kind}")
+
+
+def _names(dataset: Dataset, actor_ids: Sequence[str]) -> str:
+    return ", ".join(
+        dataset.actor_by_id[a].name if a in dataset.actor_by_id else a for a in actor_ids
+    )
+
+
+def _event_rows(events: Sequence[Event], dataset: Dataset) -> Table:
+    table = Table(box=None, show_header=False, pad_edge=False, expand=True, padding=(0, 1))
+    table.add_column("date", no_wrap=True, style="bold", min_width=11)
+    table.add_column("event", ratio=3)
+    table.add_column("who", ratio=2, style="dim")
+    for event in events:
+        title = _t(event.title, "bold", one_line=True)
+        title.append_text(Text("  ")).append_text(_t(event.id, "dim cyan"))
+        who = _t(_names(dataset, event.actors))
+        if event.tags:
+            if who:
+                who.append("\n")
+            who.append_text(_t(" ".join(f"#{t}" for t in event.tags), "italic"))
+        date = Text(human_span(event.date, event.end_date), style=TONE_STYLE.get(event.tone, ""))
+        table.add_row(date, title, who)
+    return table
+
+
+def _timeline(events: Sequence[Event], dataset: Dataset) -> Iterable[RenderableType]:
+    for year, group in groupby(events, key=lambda e: e.date.year):
+        yield Rule(Text(str(year), style="bold"), align="left", characters="─")
+        yield _event_rows(list(group), dataset)
+
+
+def _treaty_table(treaties: Sequence[Treaty]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
+    table.add_column("signed", no_wrap=True)
+    table.add_column("treaty", ratio=3)
+    table.add_column("also known as", ratio=2)
+    table.add_column("status", no_wrap=True)
+    for treaty in treaties:
+        name = _t(treaty.name, "bold", one_line=True)
+        name.append_text(Text("  ")).append_text(_t(treaty.id, "dim cyan"))
+        table.add_row(
+            Text(treaty.signed.human() if treaty.signed else "—"),
+            name,
+            _t(", ".join(treaty.aliases)),
+            _t(treaty.status),
+        )
+    return table
+
+
+def _quote_block(quote: Quote, dataset: Dataset) -> RenderableType:
+    speaker = dataset.actor_by_id.get(quote.speaker)
+    head = Text(quote.date.human(), style="bold")
+    head.append("  ")
+    head.append_text(_t(speaker.name if speaker else quote.speaker, "bold cyan"))
+    body = Text("“", style="italic")
+    body.append_text(_t(quote.text, "italic"))
+    body.append("”", style="italic")
+    context = _t(quote.context, "dim")
+    context.append_text(Text("  ")).append_text(_source_text(quote.source))
+    return Group(head, Padding(Group(body, context), (0, 0, 1, 4)))
+
+
+def _quote_list(quotes: Sequence[Quote], dataset: Dataset) -> Iterable[RenderableType]:
+    for quote in quotes:
+        yield _quote_block(quote, dataset)
+
+
+def _source_text(source: Source) -> Text:
+    text = _t(source.title, "dim", one_line=True)
+    text.append(" <")
+    text.append_text(_t(source.url, "dim underline", one_line=True))
+    text.append(">")
+    return text
+
+
+def _heading(text: str) -> Rule:
+    return Rule(Text(text, style="bold"), align="left", characters="─")
+
+
+def _sources(sources: Sequence[Source]) -> Iterable[RenderableType]:
+    yield _heading("Sources")
+    for source in sources:
+        line = Text("• ")
+        line.append_text(_source_text(source))
+        yield line
+
+
+def _treaty_sheet(detail: TreatyDetail) -> Iterable[RenderableType]:
+    treaty = detail.treaty
+    title = _t(treaty.name, "bold", one_line=True)
+    if treaty.aliases:
+        title.append_text(Text("  ")).append_text(
+            _t(f"({', '.join(treaty.aliases)})", one_line=True)
+        )
+    yield title
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold", no_wrap=True)
+    facts.add_column()
+    facts.add_row("Status", _t(treaty.status))
+    if treaty.parties:
+        facts.add_row("Parties", _t(", ".join(treaty.parties)))
+    facts.add_row("Id", _t(treaty.id))
+    yield facts
+    yield Padding(_t(treaty.summary), (1, 0))
+    yield _heading("Milestones")
+    milestones = Table(box=None, show_header=False, pad_edge=False, expand=True, padding=(0, 1))
+    milestones.add_column("date", no_wrap=True, style="bold", min_width=11)
+    milestones.add_column("what", ratio=3)
+    milestones.add_column("where", ratio=2, style="dim")
+    for milestone in treaty.milestones:
+        where = ", ".join(x for x in (milestone.party, milestone.place) if x)
+        milestones.add_row(Text(milestone.date.human()), _t(milestone.what), _t(where))
+    yield milestones
+    if detail.events:
+        yield _heading(f"Events ({len(detail.events)})")
+        yield _event_rows(detail.events, detail.dataset)
+    if detail.quotes:
+        yield _heading(f"Quotes ({len(detail.quotes)})")
+        yield from _quote_list(detail.quotes, detail.dataset)
+    yield from _sources(treaty.sources)
+
+
+def _event_sheet(detail: EventDetail) -> Iterable[RenderableType]:
+    event = detail.event
+    yield _t(event.title, "bold", one_line=True)
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold", no_wrap=True)
+    facts.add_column()
+    facts.add_row("Date", Text(human_span(event.date, event.end_date)))
+    facts.add_row("Kind", _t(event.kind))
+    facts.add_row("Tone", Text(event.tone, style=TONE_STYLE.get(event.tone, "")))
+    if event.actors:
+        facts.add_row("Actors", _t(_names(detail.dataset, event.actors)))
+    if event.tags:
+        facts.add_row("Tags", _t(", ".join(event.tags)))
+    facts.add_row("Id", _t(event.id))
+    yield facts
+    yield Padding(_t(event.summary), (1, 0))
+    if detail.treaties:
+        yield _heading("Treaties")
+        for treaty in detail.treaties:
+            line = _t(treaty.name, "bold", one_line=True)
+            line.append_text(_t(f"  {treaty.status}", "dim"))
+            yield line
+    if detail.quotes:
+        yield _heading(f"Quotes ({len(detail.quotes)})")
+        yield from _quote_list(detail.quotes, detail.dataset)
+    yield from _sources(event.sources)

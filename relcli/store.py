@@ -1,0 +1,507 @@
+"""Finding, reading and validating a data file, giving a ``Dataset`` or every problem found.
+
+Problems are located the way a person fixes them: malformed JSON by line and column, invalid
+data by the JSON path of the bad value (``$.events[12].date``). Validation collects all problems
+rather than stopping at the first, so ``relcli validate`` can list them at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .dates import InvalidDate, PartialDate
+from .errors import DataFileError, Problem
+from .model import (
+    COUNTRIES,
+    SCHEMA_VERSION,
+    TONES,
+    Actor,
+    Dataset,
+    Event,
+    Milestone,
+    Quote,
+    Role,
+    Source,
+    Treaty,
+)
+from .vocabulary import KINDS, STATUSES, TAGS
+
+ENV_VAR = "RELCLI_DATA"
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+URL = re.compile(r"https?://[^\s\x00-\x1f\x7f]+")
+T = TypeVar("T")
+
+
+def bundled_path() -> Path:
+    """The data shipped in the wheel, or ``data/events.json`` of a source checkout."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "data" / "events.json"
+    if packaged.is_file():
+        return packaged
+    return here.parent / "data" / "events.json"
+
+
+def bundled_schema_path() -> Path:
+    here = Path(__file__).resolve().parent
+    packaged = here / "data" / "events.schema.json"
+    if packaged.is_file():
+        return packaged
+    return here.parent / "data" / "events.schema.json"
+
+
+def resolve_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """``--data`` wins, then ``$RELCLI_DATA``, then the bundled file."""
+    if explicit:
+        return Path(explicit)
+    from_env = os.environ.get(ENV_VAR)
+    if from_env:
+        return Path(from_env)
+    return bundled_path()
+
+
+def read_text(path: Path) -> str:
+    """The file's text, or a ``DataFileError`` saying plainly why it cannot be read."""
+    shown = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DataFileError(shown, [Problem("no such file")]) from None
+    except IsADirectoryError:
+        raise DataFileError(shown, [Problem("is a directory, not a data file")]) from None
+    except PermissionError:
+        raise DataFileError(shown, [Problem("permission denied")]) from None
+    except OSError as exc:
+        raise DataFileError(shown, [Problem(f"cannot read: {exc.strerror or exc}")]) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        problem = Problem(
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
+            line=line,
+            column=column,
+        )
+        raise DataFileError(shown, [problem]) from None
+
+
+def parse_json(text: str, shown: str) -> Any:
+    if not text.strip():
+        raise DataFileError(shown, [Problem("the file is empty")])
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        problem = Problem(f"malformed JSON: {exc.msg}", line=exc.lineno, column=exc.colno)
+        raise DataFileError(shown, [problem]) from None
+    except RecursionError:
+        raise DataFileError(shown, [Problem("malformed JSON: nested too deeply")]) from None
+
+
+def load(path: str | os.PathLike[str] | None = None) -> Dataset:
+    """Read and validate the data file; raise ``DataFileError`` listing every problem."""
+    resolved = resolve_path(path)
+    shown = str(resolved)
+    document = parse_json(read_text(resolved), shown)
+    dataset, problems = build(document)
+    if problems or dataset is None:
+        raise DataFileError(shown, problems)
+    return dataset
+
+
+def validate_file(path: str | os.PathLike[str] | None = None) -> tuple[Path, list[Problem]]:
+    """Every problem of a data file (empty list when it is valid), for ``relcli validate``.
+
+    A valid file that is not in canonical form is a problem too: the bundled data is kept
+    canonical so that diffs stay small (``relcli fmt`` rewrites it).
+    """
+    resolved = resolve_path(path)
+    try:
+        text = read_text(resolved)
+        document = parse_json(text, str(resolved))
+    except DataFileError as exc:
+        return resolved, list(exc.problems)
+    dataset, problems = build(document)
+    if dataset is not None and text != canonical_text(dataset):
+        problems.append(Problem("not in canonical form: run 'relcli fmt' to rewrite it"))
+    return resolved, problems
+
+
+def canonical(dataset: Dataset) -> Dataset:
+    """The same records in canonical order: by date then id (treaties by date signed)."""
+    from .query import chronological, treaties_matching
+
+    return Dataset(
+        dataset.meta,
+        tuple(sorted(dataset.actors, key=lambda a: a.id)),
+        tuple(treaties_matching(dataset)),
+        tuple(chronological(dataset.events)),
+        tuple(chronological(dataset.quotes)),
+    )
+
+
+def canonical_text(dataset: Dataset) -> str:
+    """Canonical form: ordered records, schema key order, 2-space indent, UTF-8, final newline."""
+    document = canonical(dataset).to_json()
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` in one step: a reader sees the old file or the new, never half."""
+    import tempfile
+
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o777)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+class _Checker:
+    """Reads untrusted JSON values, recording a ``Problem`` for each bad one."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def fail(self, path: str, message: str) -> None:
+        self.problems.append(Problem(message, path=path))
+
+    def obj(self, value: Any, path: str, allowed: set[str], required: set[str]) -> bool:
+        if not isinstance(value, dict):
+            self.fail(path, f"expected an object, found {_kind(value)}")
+            return False
+        for key in sorted(set(value) - allowed):
+            self.fail(
+                f"{path}.{key}", f"unknown key {key!r} (allowed: {', '.join(sorted(allowed))})"
+            )
+        ok = True
+        for key in sorted(required - set(value)):
+            self.fail(path, f"missing required key {key!r}")
+            ok = False
+        return ok
+
+    def text(self, value: Any, path: str, *, one_line: bool = False) -> str | None:
+        if not isinstance(value, str):
+            self.fail(path, f"expected a string, found {_kind(value)}")
+            return None
+        if not value.strip():
+            self.fail(path, "must not be empty")
+            return None
+        if one_line and ("\n" in value or "\r" in value):
+            self.fail(path, "must be a single line")
+        return value
+
+    def optional_text(self, value: Any, path: str) -> str | None:
+        return None if value is None else self.text(value, path)
+
+    def slug(self, value: Any, path: str) -> str | None:
+        text = self.text(value, path)
+        if text is not None and not SLUG.fullmatch(text):
+            self.fail(path, f"{text!r} is not a slug (lower-case letters, digits and hyphens)")
+            return None
+        return text
+
+    def date(self, value: Any, path: str) -> PartialDate | None:
+        if not isinstance(value, str):
+            self.fail(
+                path, f"expected a date string YYYY, YYYY-MM or YYYY-MM-DD, found {_kind(value)}"
+            )
+            return None
+        try:
+            return PartialDate.parse(value)
+        except InvalidDate as exc:
+            self.fail(path, str(exc))
+            return None
+
+    def optional_date(self, value: Any, path: str) -> PartialDate | None:
+        return None if value is None else self.date(value, path)
+
+    def choice(self, value: Any, path: str, allowed: tuple[str, ...]) -> str | None:
+        text = self.text(value, path)
+        if text is not None and text not in allowed:
+            self.fail(path, f"{text!r} is not one of: {', '.join(allowed)}")
+            return None
+        return text
+
+    def array(self, value: Any, path: str, read: Callable[[Any, str], T | None]) -> tuple[T, ...]:
+        if not isinstance(value, list):
+            self.fail(path, f"expected an array, found {_kind(value)}")
+            return ()
+        items = []
+        for index, item in enumerate(value):
+            read_item = read(item, f"{path}[{index}]")
+            if read_item is not None:
+                items.append(read_item)
+        return tuple(items)
+
+    def source(self, value: Any, path: str) -> Source | None:
+        if not self.obj(value, path, {"title", "url"}, {"title", "url"}):
+            return None
+        title = self.text(value["title"], f"{path}.title", one_line=True)
+        url = self.text(value["url"], f"{path}.url")
+        if url is not None and not URL.fullmatch(url):
+            self.fail(f"{path}.url", f"{url!r} is not an http(s) URL")
+            return None
+        if title is None or url is None:
+            return None
+        return Source(title, url)
+
+    def sources(self, value: Any, path: str) -> tuple[Source, ...]:
+        found = self.array(value, path, self.source)
+        if isinstance(value, list) and not value:
+            self.fail(path, "every record needs at least one source")
+        return found
+
+
+def _kind(value: Any) -> str:
+    return {
+        dict: "an object",
+        list: "an array",
+        str: "a string",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
+
+
+def build(document: Any) -> tuple[Dataset | None, list[Problem]]:
+    """Turn a parsed JSON document into a ``Dataset``, with every problem found on the way."""
+    check = _Checker()
+    top_keys = {"schema_version", "meta", "actors", "treaties", "events", "quotes"}
+    if not check.obj(document, "$", top_keys, top_keys):
+        return None, check.problems
+    version = document["schema_version"]
+    if version != SCHEMA_VERSION or isinstance(version, bool):
+        check.fail(
+            "$.schema_version",
+            f"unsupported schema_version {version!r} (this relcli reads {SCHEMA_VERSION})",
+        )
+        return None, check.problems
+    meta = document["meta"]
+    if check.obj(meta, "$.meta", {"title", "description", "license", "updated"}, {"title"}):
+        check.text(meta["title"], "$.meta.title")
+        if "updated" in meta:
+            check.date(meta["updated"], "$.meta.updated")
+
+    actors = check.array(document["actors"], "$.actors", lambda v, p: _actor(check, v, p))
+    treaties = check.array(document["treaties"], "$.treaties", lambda v, p: _treaty(check, v, p))
+    events = check.array(document["events"], "$.events", lambda v, p: _event(check, v, p))
+    quotes = check.array(document["quotes"], "$.quotes", lambda v, p: _quote(check, v, p))
+    if check.problems:
+        return None, check.problems
+
+    _check_unique(check, "$.actors", [a.id for a in actors])
+    _check_unique(check, "$.treaties", [t.id for t in treaties])
+    _check_unique(check, "$.events", [e.id for e in events])
+    _check_unique(check, "$.quotes", [q.id for q in quotes])
+    _check_references(check, actors, treaties, events, quotes)
+    if check.problems:
+        return None, check.problems
+    meta_json = dict(meta) if isinstance(meta, dict) else {}
+    return Dataset(meta_json, actors, treaties, events, quotes), []
+
+
+def _check_unique(check: _Checker, path: str, ids: list[str]) -> None:
+    seen: dict[str, int] = {}
+    for index, record_id in enumerate(ids):
+        if record_id in seen:
+            check.fail(
+                f"{path}[{index}].id", f"duplicate id {record_id!r} (first at [{seen[record_id]}])"
+            )
+        else:
+            seen[record_id] = index
+
+
+def _check_references(
+    check: _Checker,
+    actors: tuple[Actor, ...],
+    treaties: tuple[Treaty, ...],
+    events: tuple[Event, ...],
+    quotes: tuple[Quote, ...],
+) -> None:
+    actor_ids = {a.id for a in actors}
+    treaty_ids = {t.id for t in treaties}
+    event_ids = {e.id for e in events}
+    seen_events: dict[tuple[str, str], int] = {}
+    for index, event in enumerate(events):
+        path = f"$.events[{index}]"
+        for n, actor in enumerate(event.actors):
+            if actor not in actor_ids:
+                check.fail(f"{path}.actors[{n}]", f"no actor with id {actor!r}")
+        for n, treaty in enumerate(event.treaties):
+            if treaty not in treaty_ids:
+                check.fail(f"{path}.treaties[{n}]", f"no treaty with id {treaty!r}")
+        key = (event.date.iso(), event.title.casefold())
+        if key in seen_events:
+            check.fail(path, f"duplicate of $.events[{seen_events[key]}] (same date and title)")
+        else:
+            seen_events[key] = index
+    for index, quote in enumerate(quotes):
+        path = f"$.quotes[{index}]"
+        if quote.speaker not in actor_ids:
+            check.fail(f"{path}.speaker", f"no actor with id {quote.speaker!r}")
+        if quote.event is not None and quote.event not in event_ids:
+            check.fail(f"{path}.event", f"no event with id {quote.event!r}")
+    for index, treaty in enumerate(treaties):
+        for n, milestone in enumerate(treaty.milestones):
+            if milestone.event is not None and milestone.event not in event_ids:
+                check.fail(
+                    f"$.treaties[{index}].milestones[{n}].event",
+                    f"no event with id {milestone.event!r}",
+                )
+
+
+def _actor(check: _Checker, value: Any, path: str) -> Actor | None:
+    allowed = {"id", "name", "aliases", "country", "roles", "sources"}
+    if not check.obj(value, path, allowed, {"id", "name", "country"}):
+        return None
+    record_id = check.slug(value["id"], f"{path}.id")
+    name = check.text(value["name"], f"{path}.name", one_line=True)
+    country = check.choice(value["country"], f"{path}.country", COUNTRIES)
+    aliases = check.array(
+        value.get("aliases", []), f"{path}.aliases", lambda v, p: check.text(v, p, one_line=True)
+    )
+    roles = check.array(value.get("roles", []), f"{path}.roles", lambda v, p: _role(check, v, p))
+    # Optional for actors (a user's own file may not cite who people are); the bundled data
+    # cites every actor, which its own test checks.
+    sources = check.array(value.get("sources", []), f"{path}.sources", check.source)
+    if record_id is None or name is None or country is None:
+        return None
+    return Actor(record_id, name, country, roles, aliases, sources)
+
+
+def _role(check: _Checker, value: Any, path: str) -> Role | None:
+    if not check.obj(value, path, {"title", "from", "to"}, {"title", "from"}):
+        return None
+    title = check.text(value["title"], f"{path}.title", one_line=True)
+    start = check.date(value["from"], f"{path}.from")
+    end = check.optional_date(value.get("to"), f"{path}.to")
+    if start and end and end.end < start.start:
+        check.fail(f"{path}.to", f"role ends ({end}) before it starts ({start})")
+    if title is None or start is None:
+        return None
+    return Role(title, start, end)
+
+
+def _milestone(check: _Checker, value: Any, path: str) -> Milestone | None:
+    allowed = {"date", "what", "party", "place", "event"}
+    if not check.obj(value, path, allowed, {"date", "what"}):
+        return None
+    when = check.date(value["date"], f"{path}.date")
+    what = check.text(value["what"], f"{path}.what", one_line=True)
+    party = check.optional_text(value.get("party"), f"{path}.party")
+    place = check.optional_text(value.get("place"), f"{path}.place")
+    event = value.get("event")
+    event_id = None if event is None else check.slug(event, f"{path}.event")
+    if when is None or what is None:
+        return None
+    return Milestone(when, what, party, place, event_id)
+
+
+def _treaty(check: _Checker, value: Any, path: str) -> Treaty | None:
+    allowed = {"id", "name", "aliases", "parties", "summary", "status", "milestones", "sources"}
+    required = {"id", "name", "summary", "status", "milestones", "sources"}
+    if not check.obj(value, path, allowed, required):
+        return None
+    record_id = check.slug(value["id"], f"{path}.id")
+    name = check.text(value["name"], f"{path}.name", one_line=True)
+    aliases = check.array(
+        value.get("aliases", []), f"{path}.aliases", lambda v, p: check.text(v, p, one_line=True)
+    )
+    parties = check.array(
+        value.get("parties", []), f"{path}.parties", lambda v, p: check.choice(v, p, COUNTRIES)
+    )
+    summary = check.text(value["summary"], f"{path}.summary")
+    status = check.choice(value["status"], f"{path}.status", STATUSES)
+    milestones = check.array(
+        value["milestones"], f"{path}.milestones", lambda v, p: _milestone(check, v, p)
+    )
+    if isinstance(value["milestones"], list) and not value["milestones"]:
+        check.fail(f"{path}.milestones", "a treaty needs at least one milestone (when signed)")
+    for n in range(1, len(milestones)):
+        if milestones[n].date.end < milestones[n - 1].date.start:
+            check.fail(
+                f"{path}.milestones[{n}].date",
+                f"milestones out of order: {milestones[n].date} comes after {milestones[n - 1].date}",
+            )
+    sources = check.sources(value["sources"], f"{path}.sources")
+    if None in (record_id, name, summary, status):
+        return None
+    return Treaty(record_id, name, summary, status, milestones, sources, aliases, parties)  # type: ignore[arg-type]
+
+
+def _event(check: _Checker, value: Any, path: str) -> Event | None:
+    allowed = {
+        "id",
+        "date",
+        "end_date",
+        "title",
+        "summary",
+        "kind",
+        "tone",
+        "actors",
+        "tags",
+        "treaties",
+        "sources",
+    }
+    required = {"id", "date", "title", "summary", "kind", "tone", "sources"}
+    if not check.obj(value, path, allowed, required):
+        return None
+    record_id = check.slug(value["id"], f"{path}.id")
+    when = check.date(value["date"], f"{path}.date")
+    end = check.optional_date(value.get("end_date"), f"{path}.end_date")
+    if when and end and end.end < when.start:
+        check.fail(f"{path}.end_date", f"end_date {end} is before date {when}")
+    title = check.text(value["title"], f"{path}.title", one_line=True)
+    summary = check.text(value["summary"], f"{path}.summary")
+    kind = check.choice(value["kind"], f"{path}.kind", KINDS)
+    tone = check.choice(value["tone"], f"{path}.tone", TONES)
+    actors = check.array(value.get("actors", []), f"{path}.actors", check.slug)
+    tags = check.array(value.get("tags", []), f"{path}.tags", lambda v, p: check.choice(v, p, TAGS))
+    treaties = check.array(value.get("treaties", []), f"{path}.treaties", check.slug)
+    sources = check.sources(value["sources"], f"{path}.sources")
+    if None in (record_id, when, title, summary, kind, tone):
+        return None
+    return Event(
+        record_id,  # type: ignore[arg-type]
+        when,  # type: ignore[arg-type]
+        title,  # type: ignore[arg-type]
+        summary,  # type: ignore[arg-type]
+        kind,  # type: ignore[arg-type]
+        tone,  # type: ignore[arg-type]
+        sources,
+        end,
+        actors,
+        tags,
+        treaties,
+    )
+
+
+def _quote(check: _Checker, value: Any, path: str) -> Quote | None:
+    allowed = {"id", "text", "speaker", "date", "context", "event", "source"}
+    required = {"id", "text", "speaker", "date", "context", "source"}
+    if not check.obj(value, path, allowed, required):
+        return None
+    record_id = check.slug(value["id"], f"{path}.id")
+    text = check.text(value["text"], f"{path}.text")
+    speaker = check.slug(value["speaker"], f"{path}.speaker")
+    when = check.date(value["date"], f"{path}.date")
+    context = check.text(value["context"], f"{path}.context")
+    event = value.get("event")
+    event_id = None if event is None else check.slug(event, f"{path}.event")
+    source = check.source(value["source"], f"{path}.source")
+    if None in (record_id, text, speaker, when, context, source):
+        return None
+    return Quote(record_id, text, speaker, when, context, source, event_id)  # type: ignore[arg-type]

@@ -1,0 +1,128 @@
+"""Dates typed by a person (``--from 'March 2014'``) turned into the interval they mean.
+
+Plain ISO partials, decades and a few relative phrases are read here by hand; everything
+else goes to dateparser, imported only then (it costs ~0.2 s). dateparser fills missing parts
+with today's month and day, so it runs with settings that stop that, and its ``parts`` tell the
+precision the person gave: "March 2014" is the whole month, never 2014-03-25.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from .dates import ISO_PARTIAL, DateRange, InvalidDate, PartialDate, Precision
+from .errors import BadDate
+
+_DECADE = re.compile(r"^(?:the\s+)?(\d{3})0s$")
+_AGO = re.compile(r"^(\d{1,4})\s+(day|week|month|year)s?\s+ago$")
+_RELATIVE_PERIOD = re.compile(r"^(this|last|next)\s+(year|month)$")
+# 03/04/2013, 3.4.13, 03-04-2013: day-first or month-first cannot be told apart.
+_NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})$")
+
+LANGUAGES = ["en"]
+
+
+def parse_user_date(text: str, today: date) -> DateRange:
+    """Read ``text`` as a day, month, year or decade; raise ``BadDate`` when it cannot be read.
+
+    ``today`` anchors relative phrases ("last year", "5 years ago") and nothing else.
+    """
+    raw = text
+    text = " ".join(text.strip().lower().split())
+    if not text:
+        raise BadDate(raw, "empty")
+    if ISO_PARTIAL.fullmatch(text):
+        try:
+            return PartialDate.parse(text).range
+        except InvalidDate as exc:
+            raise BadDate(raw, str(exc)) from None
+    if text.isdigit():
+        raise BadDate(raw, "years have four digits")
+    found = _read_by_hand(text, today)
+    if found is not None:
+        return found
+    numeric = _NUMERIC.match(text)
+    if numeric:
+        first, second = int(numeric.group(1)), int(numeric.group(2))
+        if first <= 12 and second <= 12 and first != second:
+            raise BadDate(raw, "ambiguous: day and month could be either way round; use YYYY-MM-DD")
+    return _read_with_dateparser(raw, text, today)
+
+
+def _read_by_hand(text: str, today: date) -> DateRange | None:
+    decade = _DECADE.match(text)
+    if decade:
+        first = int(decade.group(1)) * 10
+        if first < 1:
+            return None
+        return DateRange(date(first, 1, 1), date(first + 9, 12, 31))
+    if text == "today":
+        return PartialDate.from_date(today).range
+    if text == "yesterday":
+        return PartialDate.from_date(today - timedelta(days=1)).range
+    period = _RELATIVE_PERIOD.match(text)
+    if period:
+        step = {"this": 0, "last": -1, "next": 1}[period.group(1)]
+        if period.group(2) == "year":
+            return PartialDate(today.year + step).range
+        month_index = today.year * 12 + (today.month - 1) + step
+        return PartialDate(month_index // 12, month_index % 12 + 1).range
+    ago = _AGO.match(text)
+    if ago:
+        count, unit = int(ago.group(1)), ago.group(2)
+        try:
+            if unit in ("day", "week"):
+                day = today - timedelta(days=count * (7 if unit == "week" else 1))
+            else:
+                months = count * (12 if unit == "year" else 1)
+                month_index = today.year * 12 + (today.month - 1) - months
+                year, month = month_index // 12, month_index % 12 + 1
+                last = _days_in_month(year, month)
+                day = date(year, month, min(today.day, last))
+        except (ValueError, OverflowError):
+            return None
+        return PartialDate.from_date(day).range
+    return None
+
+
+def _days_in_month(year: int, month: int) -> int:
+    import calendar
+
+    return calendar.monthrange(year, month)[1]
+
+
+def _settings(today: date) -> dict[str, Any]:
+    return {
+        # Absolute readings only: relative ones are handled above, deliberately.
+        "PARSERS": ["custom-formats", "absolute-time"],
+        # Never borrow today's month or day for a part the person did not give.
+        "PREFER_DAY_OF_MONTH": "first",
+        "PREFER_MONTH_OF_YEAR": "first",
+        "RELATIVE_BASE": datetime(today.year, today.month, today.day),
+        "RETURN_AS_TIMEZONE_AWARE": False,
+    }
+
+
+def _read_with_dateparser(raw: str, text: str, today: date) -> DateRange:
+    from dateparser.date import DateDataParser
+
+    parser = DateDataParser(languages=LANGUAGES, settings=_settings(today))
+    try:
+        data = parser.get_date_data(text)
+    except Exception:  # dateparser raises a zoo of errors on odd input
+        raise BadDate(raw) from None
+    if data is None or data.date_obj is None:
+        raise BadDate(raw)
+    parts = set(getattr(data, "parts", ()) or ())
+    if "year" not in parts:
+        raise BadDate(raw, "give a year")
+    value = data.date_obj.date()
+    if "day" in parts and "month" in parts:
+        precision = Precision.DAY
+    elif "month" in parts:
+        precision = Precision.MONTH
+    else:
+        precision = Precision.YEAR
+    return PartialDate.from_date(value, precision).range

@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from relcli import query, store
+from relcli.render import FORMATS, EventDetail, Listing, RenderOptions, TreatyDetail, renderer
+from relcli.render.safety import clean, escape_json_controls
+from tests.conftest import MINI
+
+DATASET = store.load(MINI)
+PLAIN = RenderOptions(width=100)
+
+
+def listing(kind: str = "event") -> Listing:
+    records = {
+        "event": query.chronological(DATASET.events),
+        "treaty": DATASET.treaties,
+        "quote": DATASET.quotes,
+    }[kind]
+    return Listing(kind, list(records), DATASET)
+
+
+def test_json_of_one_event_is_exact() -> None:
+    event = DATASET.event_by_id["crimea-annexed"]
+    text = renderer("json")(Listing("event", [event], DATASET), PLAIN)
+    assert text == (
+        "[\n"
+        "  {\n"
+        '    "id": "crimea-annexed",\n'
+        '    "date": "2014-03-18",\n'
+        '    "end_date": "2014-03-21",\n'
+        '    "title": "Russia annexes Crimea",\n'
+        '    "summary": "Putin signs the treaty absorbing Crimea; the United States calls it illegal.",\n'
+        '    "kind": "conflict",\n'
+        '    "tone": "confrontational",\n'
+        '    "actors": [\n      "vladimir-putin",\n      "barack-obama"\n    ],\n'
+        '    "tags": [\n      "ukraine",\n      "crimea"\n    ],\n'
+        '    "treaties": [],\n'
+        '    "sources": [\n      {\n        "title": "Fixture",\n        "url": "https://example.org/2014"\n      }\n    ]\n'
+        "  }\n"
+        "]\n"
+    )
+
+
+def test_json_keeps_cyrillic_readable_and_precision() -> None:
+    text = renderer("json")(listing(), PLAIN)
+    assert "Строгий" in text and "\\u" not in text
+    dates = [e["date"] for e in json.loads(text)]
+    assert "2013" in dates and "2013-09" in dates
+
+
+def test_jsonl_has_one_object_per_line() -> None:
+    lines = renderer("jsonl")(listing(), PLAIN).splitlines()
+    assert len(lines) == len(DATASET.events)
+    assert [json.loads(line)["id"] for line in lines] == [e.id for e in listing().records]
+
+
+@pytest.mark.parametrize("kind", ["event", "treaty", "quote"])
+def test_csv_has_header_and_flattened_lists(kind: str) -> None:
+    rows = list(csv.DictReader(io.StringIO(renderer("csv")(listing(kind), PLAIN))))
+    assert len(rows) == len(listing(kind).records)
+    if kind == "event":
+        crimea = next(r for r in rows if r["id"] == "crimea-annexed")
+        assert crimea["actors"] == "vladimir-putin; barack-obama"
+        assert crimea["sources"] == "https://example.org/2014"
+    if kind == "treaty":
+        inf = next(r for r in rows if r["id"] == "inf-treaty")
+        assert inf["signed"] == "1987-12-08"
+        assert inf["milestones"].startswith("1987-12-08 signed; 1988-06-01 entered into force")
+
+
+def test_markdown_is_a_pipe_table() -> None:
+    text = renderer("md")(listing("quote"), PLAIN)
+    lines = text.splitlines()
+    assert lines[0] == "| id | date | speaker | text | context | event | source |"
+    assert lines[1] == "|---|---|---|---|---|---|---|"
+    assert len(lines) == 2 + len(DATASET.quotes)
+
+
+def test_detail_views_in_every_format() -> None:
+    inf = DATASET.treaty_by_id["inf-treaty"]
+    events = query.events_of_treaty(DATASET, inf)
+    detail = TreatyDetail(inf, events, query.quotes_of_events(DATASET, events), DATASET)
+    body = json.loads(renderer("json")(detail, PLAIN))
+    assert body["id"] == "inf-treaty"
+    assert [e["id"] for e in body["linked_events"]] == ["inf-signed", "inf-violation"]
+    assert [q["id"] for q in body["linked_quotes"]] == ["reagan-trust-but-verify"]
+    assert "## Milestones" in renderer("md")(detail, PLAIN)
+    assert renderer("csv")(detail, PLAIN).count("\n") == 2
+    event = DATASET.event_by_id["inf-signed"]
+    detail2 = EventDetail(event, [inf], query.quotes_of_events(DATASET, [event]), DATASET)
+    for name in FORMATS:
+        assert renderer(name)(detail2, PLAIN)
+
+
+def test_table_timeline_groups_by_year() -> None:
+    text = renderer("table")(listing(), PLAIN)
+    lines = text.splitlines()
+    headings = [line.split()[0] for line in lines if "─" in line]
+    assert headings == ["1987", "2010", "2013", "2014"]
+    assert "Sep 2013" in text and "8 Dec 1987" in text and "18 Mar – 21 Mar 2014" in text
+    assert "\x1b" not in text
+    assert all(line == line.rstrip() for line in lines)
+
+
+@pytest.mark.parametrize("width", [20, 40, 300])
+def test_table_renders_at_any_width(width: int) -> None:
+    for kind in ("event", "treaty", "quote"):
+        text = renderer("table")(listing(kind), RenderOptions(width=width))
+        assert text.strip()
+
+
+def test_styles_only_when_asked() -> None:
+    styled = renderer("table")(listing(), RenderOptions(width=100, styled=True, color=True))
+    assert "\x1b[" in styled
+    no_color = renderer("table")(listing(), RenderOptions(width=100, styled=True, color=False))
+    assert "\x1b[1m" in no_color and "\x1b[3" not in no_color.replace("\x1b[3m", "")
+
+
+HOSTILE = "[bold red]x[/] [link=https://evil.example]y[/link] \x1b[31mred\x1b]0;title\x07 \r\u202eevil\x00 \x9b31m"
+
+
+def test_terminal_text_is_literal_and_inert() -> None:
+    cleaned = clean(HOSTILE)
+    assert "\x1b" not in cleaned and "\r" not in cleaned and "\u202e" not in cleaned
+    assert "\x00" not in cleaned and "\x9b" not in cleaned
+    assert "[bold red]x[/]" in cleaned
+
+
+def test_json_escapes_only_the_dangerous_and_round_trips() -> None:
+    text = escape_json_controls(json.dumps({"t": HOSTILE}, ensure_ascii=False))
+    assert "\u202e" not in text and "\x9b" not in text and "\x1b" not in text
+    assert json.loads(text)["t"] == HOSTILE
