@@ -23,7 +23,7 @@ def data() -> Dataset:
 
 
 def test_bundled_data_is_valid_and_canonical() -> None:
-    path, problems = store.validate_file(store.bundled_path())
+    _path, problems = store.validate_file(store.bundled_path())
     assert problems == [], problems[:5]
 
 
@@ -132,7 +132,9 @@ def _words_in(words: tuple[str, ...], *texts: str) -> bool:
 
 
 @pytest.mark.parametrize(("kind", "when", "words"), SOURCE_STATEMENTS)
-def test_source_text_statement_is_in_the_data(data: Dataset, kind: str, when: str, words: tuple[str, ...]) -> None:
+def test_source_text_statement_is_in_the_data(
+    data: Dataset, kind: str, when: str, words: tuple[str, ...]
+) -> None:
     wanted = PartialDate.parse(when)
     if kind == "milestone":
         treaty = data.treaty_by_id[words[0]]
@@ -144,15 +146,33 @@ def test_source_text_statement_is_in_the_data(data: Dataset, kind: str, when: st
 
 # Every quotation of the source text, verbatim (as a substring of a quote record), with its speaker.
 SOURCE_QUOTES: list[tuple[str, str]] = [
-    ("vladimir-putin", "a terrible precedent, which will de facto blow apart the whole system of international relations, developed not over decades, but over centuries"),
+    (
+        "vladimir-putin",
+        "a terrible precedent, which will de facto blow apart the whole system of international relations, developed not over decades, but over centuries",
+    ),
     ("vladimir-putin", "they have not thought through the results of what they are doing"),
-    ("russian-foreign-ministry", "If an American strategic anti-missile shield starts to be deployed near our borders, we will be forced to react not in a diplomatic fashion but with military-technical means."),
+    (
+        "russian-foreign-ministry",
+        "If an American strategic anti-missile shield starts to be deployed near our borders, we will be forced to react not in a diplomatic fashion but with military-technical means.",
+    ),
     ("barack-obama", "red line"),
-    ("john-kerry", "This is an act of aggression that is completely trumped up in terms of its pretext."),
+    (
+        "john-kerry",
+        "This is an act of aggression that is completely trumped up in terms of its pretext.",
+    ),
     ("barack-obama", "send a clear message to Russia"),
-    ("new-york-times", "For all the outrage voiced by Democrats and Republicans in the past week about the Russian action"),
-    ("new-york-times", "it is worth remembering that trying to manipulate elections is a well-honed American art form."),
-    ("russian-foreign-ministry", "create problems for the incoming Trump administration and complicate its relations on the international stage, as well as to force it to adopt an anti-Russia policy."),
+    (
+        "new-york-times",
+        "For all the outrage voiced by Democrats and Republicans in the past week about the Russian action",
+    ),
+    (
+        "new-york-times",
+        "it is worth remembering that trying to manipulate elections is a well-honed American art form.",
+    ),
+    (
+        "russian-foreign-ministry",
+        "create problems for the incoming Trump administration and complicate its relations on the international stage, as well as to force it to adopt an anti-Russia policy.",
+    ),
     ("paul-selva", "spirit and intent"),
     ("dmitry-peskov", "trumped-up pretext"),
     ("dmitry-medvedev", "an all-out trade war with Russia"),
@@ -164,4 +184,6 @@ SOURCE_QUOTES: list[tuple[str, str]] = [
 
 @pytest.mark.parametrize(("speaker", "text"), SOURCE_QUOTES)
 def test_source_text_quotation_is_a_quote(data: Dataset, speaker: str, text: str) -> None:
-    assert any(q.speaker == speaker and query.fold(text) in query.fold(q.text) for q in data.quotes), (speaker, text)
+    assert any(
+        q.speaker == speaker and query.fold(text) in query.fold(q.text) for q in data.quotes
+    ), (speaker, text)
