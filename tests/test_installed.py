@@ -139,3 +139,17 @@ def test_output_to_a_pipe_has_no_escape_codes() -> None:
     assert result.returncode == 0 and "\x1b" not in result.stdout
     forced = run("timeline", "--from", "2020", FORCE_COLOR="1")
     assert "\x1b[" in forced.stdout
+
+
+def test_machine_formats_do_not_import_rich_or_dateparser() -> None:
+    code = (
+        "import sys, io, contextlib\n"
+        "from relcli.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['timeline', '--from', '2013-09', '--json'])\n"
+        "    main(['treaty', 'INF', '--format', 'csv'])\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'dateparser')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env(), timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
