@@ -94,10 +94,28 @@ def _global(
 
 # ---- shared options ---------------------------------------------------------------------------
 
+MAX_TEXT = 200  # longer names, dates or search texts are mistakes (or attacks), not queries
+
+
+def checked_text(value: str | list[str] | None) -> str | list[str] | None:
+    """Reject empty and absurdly long text values as usage errors (exit 2)."""
+    for item in value if isinstance(value, list) else [value]:
+        if item is None:
+            continue
+        if not item.strip():
+            raise typer.BadParameter("must not be empty")
+        if len(item) > MAX_TEXT:
+            raise typer.BadParameter(
+                f"is {len(item)} characters long; at most {MAX_TEXT} are accepted"
+            )
+    return value
+
+
 FromOpt = Annotated[
     str | None,
     typer.Option(
         "--from",
+        callback=checked_text,
         metavar="DATE",
         help="Only records on or after DATE: 2013, 2013-09, 2013-09-14, 'March 2014', 1990s.",
         show_default=False,
@@ -107,6 +125,7 @@ ToOpt = Annotated[
     str | None,
     typer.Option(
         "--to",
+        callback=checked_text,
         metavar="DATE",
         help="Only records on or before the end of DATE (--to 2013 includes all of 2013).",
         show_default=False,
@@ -117,6 +136,7 @@ SearchOpt = Annotated[
     typer.Option(
         "--search",
         "-s",
+        callback=checked_text,
         metavar="TEXT",
         help="Case-insensitive text to look for.",
         show_default=False,
@@ -245,6 +265,7 @@ def timeline(
         typer.Option(
             "--actor",
             "-a",
+            callback=checked_text,
             metavar="NAME",
             help="Involving this actor (repeat: all of them).",
             show_default=False,
@@ -255,6 +276,7 @@ def timeline(
         typer.Option(
             "--tag",
             "-t",
+            callback=checked_text,
             metavar="TAG",
             help="Carrying this tag (repeat: all of them).",
             show_default=False,
@@ -265,6 +287,7 @@ def timeline(
         typer.Option(
             "--kind",
             "-k",
+            callback=checked_text,
             metavar="KIND",
             help="Of this kind (repeat: any of them).",
             show_default=False,
@@ -274,6 +297,7 @@ def timeline(
         str | None,
         typer.Option(
             "--treaty",
+            callback=checked_text,
             metavar="NAME",
             help="Linked to this treaty (id, alias or name).",
             show_default=False,
@@ -313,6 +337,7 @@ def treaty(
         str,
         typer.Argument(
             metavar="NAME",
+            callback=checked_text,
             help="Id, alias or part of the name: INF, 'New START', Intermediate-Range.",
         ),
     ],
@@ -337,6 +362,7 @@ def treaties(
         str | None,
         typer.Option(
             "--status",
+            callback=checked_text,
             metavar="STATUS",
             help="Only treaties with this status, e.g. 'in force', terminated.",
             show_default=False,
@@ -362,6 +388,7 @@ def quotes(
         str | None,
         typer.Option(
             "--speaker",
+            callback=checked_text,
             metavar="NAME",
             help="Said by this actor (id, name or surname).",
             show_default=False,
@@ -398,7 +425,10 @@ def quotes(
 def event(
     ctx: typer.Context,
     event_id: Annotated[
-        str, typer.Argument(metavar="ID", help="The event's id, as shown by timeline.")
+        str,
+        typer.Argument(
+            metavar="ID", callback=checked_text, help="The event's id, as shown by timeline."
+        ),
     ],
     fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
     as_json: JsonOpt = False,

@@ -150,6 +150,8 @@ def test_machine_formats_do_not_import_rich_or_dateparser() -> None:
         "    main(['treaty', 'INF', '--format', 'csv'])\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'dateparser')))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env(), timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env(), timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
