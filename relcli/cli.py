@@ -29,7 +29,7 @@ from .errors import (
 from .model import Dataset
 from .render import FORMATS, Document, EventDetail, Listing, RenderOptions, TreatyDetail, renderer
 
-ISSUES_URL = "https://github.com/relcli/relcli/issues"
+REPORT_TO = "the relcli issue tracker, with the command you ran"
 
 Format = enum.Enum("Format", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
 
@@ -568,7 +568,7 @@ def main(argv: list[str] | None = None) -> int:
             where = f" at {Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno}"
         note(
             f"relcli: internal error: {type(exc).__name__}: {exc}{where} — this is a bug; "
-            f"please report it at {ISSUES_URL} (rerun with --debug for the traceback)"
+            f"please report it to {REPORT_TO} (rerun with --debug for the traceback)"
         )
         code = EXIT_INTERNAL
     return code

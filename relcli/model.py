@@ -180,6 +180,36 @@ class Quote:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Era:
+    """A named period (``Cold War``, ``détente``) usable as a date range with ``--during``."""
+
+    id: str
+    name: str
+    start: PartialDate
+    summary: str
+    sources: tuple[Source, ...]
+    end: PartialDate | None = None
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def range(self) -> DateRange:
+        if self.end is None:
+            return DateRange(self.start.start, PartialDate(9999).end)
+        return span(self.start, self.end)
+
+    def to_json(self) -> JSON:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "aliases": list(self.aliases),
+            "from": self.start.iso(),
+            "to": _date_or_none(self.end),
+            "summary": self.summary,
+            "sources": [s.to_json() for s in self.sources],
+        }
+
+
 @dataclass(frozen=True)
 class Dataset:
     """A whole data file, with lookups by id built once."""
@@ -189,17 +219,20 @@ class Dataset:
     treaties: tuple[Treaty, ...]
     events: tuple[Event, ...]
     quotes: tuple[Quote, ...]
+    eras: tuple[Era, ...] = ()
     schema_version: int = SCHEMA_VERSION
     actor_by_id: dict[str, Actor] = field(init=False, repr=False, compare=False)
     treaty_by_id: dict[str, Treaty] = field(init=False, repr=False, compare=False)
     event_by_id: dict[str, Event] = field(init=False, repr=False, compare=False)
     quote_by_id: dict[str, Quote] = field(init=False, repr=False, compare=False)
+    era_by_id: dict[str, Era] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "actor_by_id", {a.id: a for a in self.actors})
         object.__setattr__(self, "treaty_by_id", {t.id: t for t in self.treaties})
         object.__setattr__(self, "event_by_id", {e.id: e for e in self.events})
         object.__setattr__(self, "quote_by_id", {q.id: q for q in self.quotes})
+        object.__setattr__(self, "era_by_id", {e.id: e for e in self.eras})
 
     def to_json(self) -> JSON:
         return {
@@ -209,4 +242,5 @@ class Dataset:
             "treaties": [t.to_json() for t in self.treaties],
             "events": [e.to_json() for e in self.events],
             "quotes": [q.to_json() for q in self.quotes],
+            "eras": [e.to_json() for e in self.eras],
         }

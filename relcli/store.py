@@ -23,6 +23,7 @@ from .model import (
     TONES,
     Actor,
     Dataset,
+    Era,
     Event,
     Milestone,
     Quote,
@@ -142,6 +143,7 @@ def canonical(dataset: Dataset) -> Dataset:
         tuple(treaties_matching(dataset)),
         tuple(chronological(dataset.events)),
         tuple(chronological(dataset.quotes)),
+        tuple(sorted(dataset.eras, key=lambda e: (e.start.sort_key(), e.id))),
     )
 
 
@@ -280,7 +282,7 @@ def build(document: Any) -> tuple[Dataset | None, list[Problem]]:
     """Turn a parsed JSON document into a ``Dataset``, with every problem found on the way."""
     check = _Checker()
     top_keys = {"schema_version", "meta", "actors", "treaties", "events", "quotes"}
-    if not check.obj(document, "$", top_keys, top_keys):
+    if not check.obj(document, "$", top_keys | {"eras"}, top_keys):
         return None, check.problems
     version = document["schema_version"]
     if version != SCHEMA_VERSION or isinstance(version, bool):
@@ -299,6 +301,7 @@ def build(document: Any) -> tuple[Dataset | None, list[Problem]]:
     treaties = check.array(document["treaties"], "$.treaties", lambda v, p: _treaty(check, v, p))
     events = check.array(document["events"], "$.events", lambda v, p: _event(check, v, p))
     quotes = check.array(document["quotes"], "$.quotes", lambda v, p: _quote(check, v, p))
+    eras = check.array(document.get("eras", []), "$.eras", lambda v, p: _era(check, v, p))
     if check.problems:
         return None, check.problems
 
@@ -306,11 +309,12 @@ def build(document: Any) -> tuple[Dataset | None, list[Problem]]:
     _check_unique(check, "$.treaties", [t.id for t in treaties])
     _check_unique(check, "$.events", [e.id for e in events])
     _check_unique(check, "$.quotes", [q.id for q in quotes])
+    _check_unique(check, "$.eras", [e.id for e in eras])
     _check_references(check, actors, treaties, events, quotes)
     if check.problems:
         return None, check.problems
     meta_json = dict(meta) if isinstance(meta, dict) else {}
-    return Dataset(meta_json, actors, treaties, events, quotes), []
+    return Dataset(meta_json, actors, treaties, events, quotes, eras), []
 
 
 def _check_unique(check: _Checker, path: str, ids: list[str]) -> None:
@@ -505,3 +509,23 @@ def _quote(check: _Checker, value: Any, path: str) -> Quote | None:
     if None in (record_id, text, speaker, when, context, source):
         return None
     return Quote(record_id, text, speaker, when, context, source, event_id)  # type: ignore[arg-type]
+
+
+def _era(check: _Checker, value: Any, path: str) -> Era | None:
+    allowed = {"id", "name", "aliases", "from", "to", "summary", "sources"}
+    if not check.obj(value, path, allowed, {"id", "name", "from", "summary", "sources"}):
+        return None
+    record_id = check.slug(value["id"], f"{path}.id")
+    name = check.text(value["name"], f"{path}.name", one_line=True)
+    aliases = check.array(
+        value.get("aliases", []), f"{path}.aliases", lambda v, p: check.text(v, p, one_line=True)
+    )
+    start = check.date(value["from"], f"{path}.from")
+    end = check.optional_date(value.get("to"), f"{path}.to")
+    if start and end and end.end < start.start:
+        check.fail(f"{path}.to", f"era ends ({end}) before it starts ({start})")
+    summary = check.text(value["summary"], f"{path}.summary")
+    sources = check.sources(value["sources"], f"{path}.sources")
+    if record_id is None or name is None or start is None or summary is None:
+        return None
+    return Era(record_id, name, start, summary, sources, end, aliases)

@@ -164,7 +164,7 @@ def test_a_50_megabyte_file(relcli, tmp_path: Path) -> None:  # type: ignore[no-
     assert result.code == 3
     assert (
         result.err
-        == f"relcli: {path}: $.extra: unknown key 'extra' (allowed: actors, events, meta, quotes, schema_version, treaties)\n"
+        == f"relcli: {path}: $.extra: unknown key 'extra' (allowed: actors, eras, events, meta, quotes, schema_version, treaties)\n"
     )
 
 
