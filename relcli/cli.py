@@ -24,10 +24,24 @@ from .errors import (
     EXIT_OK,
     EXIT_USAGE,
     BadDate,
+    NotFound,
     RelcliError,
+    UsageProblem,
 )
-from .model import Dataset
-from .render import FORMATS, Document, EventDetail, Listing, RenderOptions, TreatyDetail, renderer
+from .model import COUNTRIES, Dataset
+from .render import (
+    FORMATS,
+    ActorDetail,
+    Document,
+    EventDetail,
+    Listing,
+    RenderOptions,
+    SearchResults,
+    StatsReport,
+    TreatyDetail,
+    Vocabulary,
+    renderer,
+)
 
 REPORT_TO = "the relcli issue tracker, with the command you ran"
 
@@ -142,6 +156,16 @@ SearchOpt = Annotated[
         show_default=False,
     ),
 ]
+DuringOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--during",
+        callback=checked_text,
+        metavar="NAME",
+        help="Only records within an era ('Cold War', detente) or an actor's terms (Obama, Gorbachev).",
+        show_default=False,
+    ),
+]
 LimitOpt = Annotated[
     int | None,
     typer.Option(
@@ -248,6 +272,10 @@ def _period(start: str | None, end: str | None) -> tuple[DateRange | None, DateR
     return period
 
 
+def _during(dataset: Dataset, name: str | None) -> tuple[DateRange, ...]:
+    return query.period_named(dataset, name).ranges if name else ()
+
+
 def _state(ctx: typer.Context) -> State:
     return ctx.ensure_object(State)
 
@@ -304,6 +332,7 @@ def timeline(
         ),
     ] = None,
     search: SearchOpt = None,
+    during: DuringOpt = None,
     limit: LimitOpt = None,
     reverse: ReverseOpt = False,
     fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
@@ -325,6 +354,7 @@ def timeline(
         search=search,
         limit=limit,
         reverse=reverse,
+        periods=_during(dataset, during),
     )
     events = query.events_matching(dataset, wanted)
     emit(Listing("event", events, dataset), fmt, as_json, len(events))
@@ -397,6 +427,7 @@ def quotes(
     start: FromOpt = None,
     end: ToOpt = None,
     search: SearchOpt = None,
+    during: DuringOpt = None,
     limit: LimitOpt = None,
     reverse: ReverseOpt = False,
     fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
@@ -417,6 +448,7 @@ def quotes(
         search=search,
         limit=limit,
         reverse=reverse,
+        periods=_during(dataset, during),
     )
     emit(Listing("quote", found, dataset), fmt, as_json, len(found))
 
@@ -442,6 +474,282 @@ def event(
     linked = [dataset.treaty_by_id[t] for t in found.treaties]
     said = query.quotes_of_events(dataset, [found])
     emit(EventDetail(found, linked, said, dataset), fmt, as_json)
+
+
+CountryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--country",
+        callback=checked_text,
+        metavar="CODE",
+        help="US, RU, SU (Soviet Union) or other.",
+        show_default=False,
+    ),
+]
+TypeOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--type",
+        callback=checked_text,
+        metavar="TYPE",
+        help="Only this kind of record: event, treaty, quote, actor or era (repeat for several).",
+        show_default=False,
+    ),
+]
+
+
+@app.command()
+def actors(
+    ctx: typer.Context,
+    country: CountryOpt = None,
+    role: Annotated[
+        str | None,
+        typer.Option(
+            "--role",
+            callback=checked_text,
+            metavar="TEXT",
+            help="Only actors with a role whose title contains TEXT, e.g. 'Secretary of State'.",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
+    as_json: JsonOpt = False,
+) -> None:
+    """People and institutions in the data, with their dated roles.
+
+    Example: relcli actors --country RU --role 'foreign'
+    """
+    dataset = _state(ctx).dataset
+    if country and query.fold(country) not in {query.fold(c) for c in COUNTRIES}:
+        raise NotFound("country", country, query.suggest(country, COUNTRIES))
+    found = query.actors_matching(dataset, country, role)
+    emit(Listing("actor", found, dataset), fmt, as_json, len(found))
+
+
+@app.command()
+def actor(
+    ctx: typer.Context,
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="NAME",
+            callback=checked_text,
+            help="Id, full name, surname or alias: Lavrov, 'Vladimir Putin', Gorbatschow.",
+        ),
+    ],
+    fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
+    as_json: JsonOpt = False,
+) -> None:
+    """One actor: roles, the events they took part in and what they said.
+
+    Example: relcli actor Lavrov
+    """
+    dataset = _state(ctx).dataset
+    found = query.actor_by_name(dataset, name)
+    detail = ActorDetail(
+        found, query.events_of_actor(dataset, found), query.quotes_of_actor(dataset, found), dataset
+    )
+    emit(detail, fmt, as_json)
+
+
+@app.command()
+def eras(
+    ctx: typer.Context,
+    fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
+    as_json: JsonOpt = False,
+) -> None:
+    """Named periods usable with --during, with their dates and number of events.
+
+    Example: relcli eras
+    """
+    dataset = _state(ctx).dataset
+    rows = [
+        {
+            "id": era.id,
+            "name": era.name,
+            "from": era.start.iso(),
+            "to": era.end.iso() if era.end else None,
+            "events": sum(1 for e in dataset.events if e.range.overlaps(era.range)),
+            "summary": era.summary,
+        }
+        for era in dataset.eras
+    ]
+    emit(Vocabulary("era", rows), fmt, as_json, len(rows))
+
+
+def _vocabulary_command(ctx: typer.Context, what: str, fmt: Format, as_json: bool) -> None:
+    rows = [
+        {what: term, "meaning": meaning, "events": n}
+        for term, meaning, n in query.vocabulary_counts(_state(ctx).dataset, what)
+    ]
+    emit(Vocabulary(what, rows), fmt, as_json, len(rows))
+
+
+@app.command()
+def tags(
+    ctx: typer.Context,
+    fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
+    as_json: JsonOpt = False,
+) -> None:
+    """The tag vocabulary, with the number of events carrying each tag.
+
+    Example: relcli tags --format csv
+    """
+    _vocabulary_command(ctx, "tag", fmt, as_json)
+
+
+@app.command()
+def kinds(
+    ctx: typer.Context,
+    fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
+    as_json: JsonOpt = False,
+) -> None:
+    """The kinds of event, with the number of events of each kind.
+
+    Example: relcli kinds
+    """
+    _vocabulary_command(ctx, "kind", fmt, as_json)
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    text: Annotated[
+        str,
+        typer.Argument(
+            metavar="QUERY",
+            callback=checked_text,
+            help="Words to find, in any order: 'chemical weapons', INF, Gorbachev summit.",
+        ),
+    ],
+    kind: TypeOpt = None,
+    limit: LimitOpt = None,
+    fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
+    as_json: JsonOpt = False,
+) -> None:
+    """Search events, treaties, quotes, actors and eras at once, best matches first.
+
+    Example: relcli search "chemical weapons" --type event
+    """
+    from . import search as searching
+
+    dataset = _state(ctx).dataset
+    types = tuple(_search_type(t) for t in kind) if kind else searching.TYPES
+    hits = searching.search(dataset, text, types, limit)
+    words = searching.query_words(text)
+    emit(SearchResults(text, words, hits, dataset), fmt, as_json, len(hits))
+
+
+def _search_type(name: str) -> str:
+    from .search import TYPES
+
+    wanted = query.fold(name).rstrip("s") if query.fold(name) not in TYPES else query.fold(name)
+    if wanted in TYPES:
+        return wanted
+    raise NotFound("record type", name, query.suggest(name, TYPES))
+
+
+@app.command()
+def on(
+    ctx: typer.Context,
+    day: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[MM-DD]",
+            callback=checked_text,
+            help="Month and day, e.g. 12-08 or 'December 8' (default: today).",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
+    as_json: JsonOpt = False,
+) -> None:
+    """What happened on this day of the year, across history.
+
+    Example: relcli on 12-08
+    """
+    from .userdates import parse_month_day
+
+    today = clock.today()
+    month, day_of_month = parse_month_day(day) if day else (today.month, today.day)
+    dataset = _state(ctx).dataset
+    found = query.on_this_day(dataset, month, day_of_month)
+    emit(Listing("event", found, dataset), fmt, as_json, len(found))
+
+
+@app.command()
+def stats(
+    ctx: typer.Context,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tag",
+            "-t",
+            callback=checked_text,
+            metavar="TAG",
+            help="Only events carrying this tag (repeat: all of them).",
+            show_default=False,
+        ),
+    ] = None,
+    during: DuringOpt = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            callback=checked_text,
+            metavar="UNIT",
+            help="year or decade (default: years for spans up to 40 years, else decades).",
+            show_default=False,
+        ),
+    ] = None,
+    svg: Annotated[
+        Path | None,
+        typer.Option(
+            "--svg",
+            metavar="FILE",
+            help="Write the tone chart as an SVG picture to FILE.",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+    fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
+    as_json: JsonOpt = False,
+) -> None:
+    """Counts by decade, kind, tag and tone, and a chart of the relationship's climate.
+
+    Example: relcli stats --during 'Cold War' --svg cold-war.svg
+    """
+    from . import stats as statistics
+
+    period = _period(start, end)
+    dataset = _state(ctx).dataset
+    if by is not None and query.fold(by) not in ("year", "decade"):
+        raise UsageProblem(f'--by must be "year" or "decade", not "{by}"')
+    wanted = query.EventFilter(
+        start=period[0],
+        end=period[1],
+        tags=tuple(query.tag_named(t) for t in tag or ()),
+        periods=_during(dataset, during),
+    )
+    events = query.events_matching(dataset, wanted)
+    report = statistics.compute(events, query.fold(by) if by else None)
+    title = "Russia–United States relations" + (
+        f" during {query.period_named(dataset, during).label}" if during else ""
+    )
+    if svg is not None:
+        from .render.svg import stats_chart
+
+        if svg.exists() and not force:
+            raise UsageProblem(f"{svg} already exists; use --force to overwrite it")
+        try:
+            store.write_atomically(svg, stats_chart(report, title))
+        except OSError as exc:
+            raise UsageProblem(f"cannot write {svg}: {exc.strerror or exc}") from None
+        note(f"relcli: wrote {svg} ({report.total} events)")
+        return
+    emit(StatsReport(report, title), fmt, as_json, report.total)
 
 
 @app.command()

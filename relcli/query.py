@@ -10,11 +10,11 @@ import difflib
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from .dates import DateRange
 from .errors import Ambiguous, NotFound, UsageProblem
-from .model import Actor, Dataset, Event, Quote, Treaty
+from .model import Actor, Dataset, Era, Event, Quote, Treaty
 from .vocabulary import KINDS, STATUSES, TAGS
 
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "’": "'"})
@@ -63,8 +63,23 @@ def _pick(kind: str, name: str, records: Sequence[tuple[object, list[str], str]]
         return partial[0]
     if len(partial) > 1:
         raise Ambiguous(kind, name, [labels[id(r)] for r in partial])
-    every_name = [n for _, names, _ in records for n in names]
-    raise NotFound(kind, name, suggest(name, every_name))
+    raise NotFound(kind, name, suggest_records(name, records))
+
+
+def suggest_records(
+    name: str, records: Sequence[tuple[object, list[str], str]], limit: int = 3
+) -> list[str]:
+    """The closest records to ``name``, each shown once by its label, best first."""
+    label_of: dict[str, str] = {}
+    for _, names, label in records:
+        for candidate in names:
+            label_of.setdefault(candidate, label)
+    seen: list[str] = []
+    for candidate in suggest(name, label_of, limit=limit * 3):
+        label = label_of[candidate]
+        if label not in seen:
+            seen.append(label)
+    return seen[:limit]
 
 
 def treaty_by_name(dataset: Dataset, name: str) -> Treaty:
@@ -80,6 +95,94 @@ def actor_by_name(dataset: Dataset, name: str) -> Actor:
     """An actor by id, full name, alias or surname (``Lavrov``, ``sergey lavrov``)."""
     records = [(a, [a.id, a.name, *a.aliases, a.name.split()[-1]], a.name) for a in dataset.actors]
     return _pick("actor", name, records)  # type: ignore[return-value]
+
+
+def era_by_name(dataset: Dataset, name: str) -> Era:
+    records = [(e, [e.id, e.name, *e.aliases], e.name) for e in dataset.eras]
+    return _pick("era", name, records)  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class Period:
+    """What ``--during NAME`` means: an era, or the terms an actor held office."""
+
+    label: str
+    ranges: tuple[DateRange, ...]
+
+
+def period_named(dataset: Dataset, name: str) -> Period:
+    """An era (``Cold War``) or an actor's dated roles (``Obama``, ``Gorbachev``) as date ranges."""
+    records: list[tuple[object, list[str], str]] = [
+        (e, [e.id, e.name, *e.aliases], e.name) for e in dataset.eras
+    ]
+    records += [
+        (a, [a.id, a.name, *a.aliases, a.name.split()[-1]], a.name)
+        for a in dataset.actors
+        if a.roles
+    ]
+    found = _pick("era or actor", name, records)
+    if isinstance(found, Era):
+        return Period(found.name, (found.range,))
+    actor: Actor = found  # type: ignore[assignment]
+    return Period(actor.name, merge_ranges([r.range for r in actor.roles]))
+
+
+def merge_ranges(ranges: Iterable[DateRange]) -> tuple[DateRange, ...]:
+    """Overlapping or touching ranges joined, in order: Putin's terms as PM and president make one."""
+    merged: list[DateRange] = []
+    for current in sorted(ranges, key=lambda r: r.start):
+        if merged and current.start <= merged[-1].end + timedelta(days=1):
+            last = merged[-1]
+            merged[-1] = DateRange(last.start, max(last.end, current.end))
+        else:
+            merged.append(current)
+    return tuple(merged)
+
+
+def actors_matching(
+    dataset: Dataset, country: str | None = None, role: str | None = None
+) -> list[Actor]:
+    wanted_country = fold(country) if country else None
+    wanted_role = fold(role) if role else None
+    found = [
+        a
+        for a in dataset.actors
+        if (wanted_country is None or fold(a.country) == wanted_country)
+        and (wanted_role is None or any(wanted_role in fold(r.title) for r in a.roles))
+    ]
+    return sorted(found, key=lambda a: (fold(a.name.split()[-1]), fold(a.name), a.id))
+
+
+def events_of_actor(dataset: Dataset, actor: Actor) -> list[Event]:
+    return chronological(e for e in dataset.events if actor.id in e.actors)
+
+
+def quotes_of_actor(dataset: Dataset, actor: Actor) -> list[Quote]:
+    return chronological(q for q in dataset.quotes if q.speaker == actor.id)
+
+
+def on_this_day(dataset: Dataset, month: int, day: int) -> list[Event]:
+    """Events that began or ended on this day of the year (day-precise dates only)."""
+
+    def matches(value: object) -> bool:
+        return getattr(value, "month", None) == month and getattr(value, "day", None) == day
+
+    return chronological(e for e in dataset.events if matches(e.date) or matches(e.end_date))
+
+
+def vocabulary_counts(dataset: Dataset, what: str) -> list[tuple[str, str, int]]:
+    """(term, meaning, number of events) for every tag or kind, most used first."""
+    from .vocabulary import KIND_MEANINGS, TAG_MEANINGS
+
+    meanings = TAG_MEANINGS if what == "tag" else KIND_MEANINGS
+    counts = dict.fromkeys(meanings, 0)
+    for event in dataset.events:
+        for term in event.tags if what == "tag" else (event.kind,):
+            counts[term] = counts.get(term, 0) + 1
+    return sorted(
+        ((term, meanings.get(term, ""), n) for term, n in counts.items()),
+        key=lambda item: (-item[2], item[0]),
+    )
 
 
 def event_by_id(dataset: Dataset, event_id: str) -> Event:
@@ -141,9 +244,12 @@ class EventFilter:
     search: str | None = None
     limit: int | None = None
     reverse: bool = False
+    periods: tuple[DateRange, ...] = ()  # --during: the event must overlap one of them
 
     def accepts(self, event: Event) -> bool:
         if not within(event.range, self.start, self.end):
+            return False
+        if self.periods and not any(event.range.overlaps(p) for p in self.periods):
             return False
         if self.kinds and event.kind not in self.kinds:
             return False
@@ -181,6 +287,7 @@ def quotes_matching(
     search: str | None = None,
     limit: int | None = None,
     reverse: bool = False,
+    periods: tuple[DateRange, ...] = (),
 ) -> list[Quote]:
     needle = fold(search) if search else None
     found = chronological(
@@ -188,6 +295,7 @@ def quotes_matching(
         for q in dataset.quotes
         if (speaker is None or q.speaker == speaker)
         and within(q.range, start, end)
+        and (not periods or any(q.range.overlaps(p) for p in periods))
         and (needle is None or _contains(needle, q.text, q.context))
     )
     return _finish(found, limit, reverse)

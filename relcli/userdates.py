@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from .dates import ISO_PARTIAL, DateRange, InvalidDate, PartialDate, Precision
-from .errors import BadDate
+from .errors import BadDate, UsageProblem
 
 _DECADE = re.compile(r"^(?:the\s+)?(\d{3})0s$")
 _AGO = re.compile(r"^(\d{1,4})\s+(day|week|month|year)s?\s+ago$")
@@ -126,3 +126,35 @@ def _read_with_dateparser(raw: str, text: str, today: date) -> DateRange:
     else:
         precision = Precision.YEAR
     return PartialDate.from_date(value, precision).range
+
+
+_MONTH_DAY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})$")
+
+
+def parse_month_day(text: str) -> tuple[int, int]:
+    """``12-08``, ``12/8``, ``December 8`` or ``8 Dec`` to (month, day); 29 February is allowed."""
+    import calendar
+
+    raw = text
+    text = " ".join(text.strip().lower().replace(",", " ").split())
+    month = day = None
+    numeric = _MONTH_DAY.match(text)
+    if numeric:
+        month, day = int(numeric.group(1)), int(numeric.group(2))
+    else:
+        names = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+        names.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+        parts = text.split()
+        if len(parts) == 2:
+            first, second = parts
+            if first in names and second.isdigit():
+                month, day = names[first], int(second)
+            elif second in names and first.isdigit():
+                month, day = names[second], int(first)
+    if month is None or day is None:
+        raise UsageProblem(
+            f'cannot read "{raw}" as a day of the year; use MM-DD (12-08) or a month and day ("December 8")'
+        )
+    if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(2000, month)[1]:
+        raise UsageProblem(f'"{raw}" is not a day of the year (month {month}, day {day})')
+    return month, day

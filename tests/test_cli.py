@@ -154,7 +154,11 @@ def test_event(relcli) -> None:  # type: ignore[no-untyped-def]
         (["treaty", "INFF"], 1, 'relcli: no treaty named "INFF" — did you mean "INF"?'),
         (["treaty", "strategic"], 1, "matches 3 treaty records"),
         (["event", "inf-signe"], 1, 'did you mean "inf-signed"?'),
-        (["timeline", "--actor", "Lavrow"], 1, 'no actor named "Lavrow" — did you mean "Lavrov"'),
+        (
+            ["timeline", "--actor", "Lavrow"],
+            1,
+            'no actor named "Lavrow" — did you mean "Sergey Lavrov"',
+        ),
         (["timeline", "--tag", "syra"], 1, 'no tag named "syra" — did you mean "syria"?'),
         (["timeline", "--kind", "sumit"], 1, 'did you mean "summit"'),
         (["quotes", "--speaker", "nobody at all"], 1, "no actor named"),

@@ -56,7 +56,41 @@ class EventDetail:
     dataset: Dataset
 
 
-Document = Listing | TreatyDetail | EventDetail
+@dataclass(frozen=True)
+class ActorDetail:
+    actor: Actor
+    events: Sequence[Event]
+    quotes: Sequence[Quote]
+    dataset: Dataset
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """Ranked hits of ``relcli search``; ``words`` are the folded query words, for highlighting."""
+
+    text: str
+    words: Sequence[str]
+    hits: Sequence[Any]  # search.Hit
+    dataset: Dataset
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """A small table of terms: tags or kinds with counts, or eras with their dates."""
+
+    kind: str  # "tag", "kind" or "era"
+    rows: Sequence[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class StatsReport:
+    stats: Any  # stats.Stats
+    title: str
+
+
+Document = (
+    Listing | TreatyDetail | EventDetail | ActorDetail | SearchResults | Vocabulary | StatsReport
+)
 
 
 class Renderer(Protocol):
@@ -77,12 +111,38 @@ def to_json(document: Document) -> Any:
         body["linked_events"] = [e.to_json() for e in document.events]
         body["linked_quotes"] = [q.to_json() for q in document.quotes]
         return body
+    if isinstance(document, ActorDetail):
+        body = document.actor.to_json()
+        body["linked_events"] = [e.to_json() for e in document.events]
+        body["linked_quotes"] = [q.to_json() for q in document.quotes]
+        return body
+    if isinstance(document, SearchResults):
+        return [
+            {
+                "type": hit.type,
+                "id": hit.id,
+                "score": hit.score,
+                "date": hit.date.iso() if hit.date else None,
+                "title": hit.title,
+                "record": hit.record.to_json(),
+            }
+            for hit in document.hits
+        ]
+    if isinstance(document, Vocabulary):
+        return [dict(row) for row in document.rows]
+    if isinstance(document, StatsReport):
+        return document.stats.to_json()
     body = document.event.to_json()
     body["linked_quotes"] = [q.to_json() for q in document.quotes]
     return body
 
 
 def json_records(document: Document) -> list[dict[str, Any]]:
-    """Records one per row or line: a listing's records, or the one record of a detail."""
+    """Records one per row or line: a listing's records, or the one record of a detail.
+
+    For statistics the rows are the tone series (one per year or decade).
+    """
+    if isinstance(document, StatsReport):
+        return [b.to_json() for b in document.stats.series]
     value = to_json(document)
     return value if isinstance(value, list) else [value]

@@ -7,7 +7,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import Document, EventDetail, Listing, TreatyDetail, json_records
+from . import (
+    ActorDetail,
+    Document,
+    EventDetail,
+    Listing,
+    SearchResults,
+    StatsReport,
+    TreatyDetail,
+    Vocabulary,
+    json_records,
+)
 
 COLUMNS: dict[str, list[str]] = {
     "event": [
@@ -36,6 +46,11 @@ COLUMNS: dict[str, list[str]] = {
     ],
     "quote": ["id", "date", "speaker", "text", "context", "event", "source"],
     "actor": ["id", "name", "aliases", "country", "roles", "sources"],
+    "search": ["type", "id", "date", "title", "score"],
+    "tag": ["tag", "meaning", "events"],
+    "kind": ["kind", "meaning", "events"],
+    "era": ["id", "name", "from", "to", "events", "summary"],
+    "stats": ["period", "cooperative", "neutral", "confrontational", "total"],
 }
 
 
@@ -46,6 +61,14 @@ def kind_of(document: Document) -> str:
         return "treaty"
     if isinstance(document, EventDetail):
         return "event"
+    if isinstance(document, ActorDetail):
+        return "actor"
+    if isinstance(document, SearchResults):
+        return "search"
+    if isinstance(document, Vocabulary):
+        return document.kind
+    if isinstance(document, StatsReport):
+        return "stats"
     raise TypeError(document)
 
 

@@ -19,11 +19,22 @@ from rich.table import Table
 from rich.text import Text
 
 from ..dates import human_span
-from ..model import Dataset, Event, Quote, Source, Treaty
-from . import Document, EventDetail, RenderOptions, TreatyDetail
+from ..model import TONES, Actor, Dataset, Event, Quote, Role, Source, Treaty
+from . import (
+    ActorDetail,
+    Document,
+    EventDetail,
+    RenderOptions,
+    SearchResults,
+    StatsReport,
+    TreatyDetail,
+    Vocabulary,
+)
 from .safety import clean
 
 TONE_STYLE = {"cooperative": "green", "neutral": "yellow", "confrontational": "red"}
+# Bars stay readable without colour: each tone has its own shade.
+TONE_CHAR = {"cooperative": "█", "neutral": "▒", "confrontational": "░"}
 
 
 def _t(text: str, style: str = "", *, one_line: bool = False) -> Text:
@@ -50,24 +61,34 @@ def _console(options: RenderOptions) -> Console:
 
 def render(document: Document, options: RenderOptions) -> str:
     console = _console(options)
-    for part in _renderables(document):
+    for part in _renderables(document, options):
         console.print(part)
     text: str = console.file.getvalue()  # type: ignore[attr-defined]
     # Rich pads cells to the full width; trailing blanks are noise in a pipe or a file.
     return "\n".join(line.rstrip() for line in text.split("\n"))
 
 
-def _renderables(document: Document) -> Iterable[RenderableType]:
+def _renderables(document: Document, options: RenderOptions) -> Iterable[RenderableType]:
     if isinstance(document, TreatyDetail):
         yield from _treaty_sheet(document)
     elif isinstance(document, EventDetail):
         yield from _event_sheet(document)
+    elif isinstance(document, ActorDetail):
+        yield from _actor_sheet(document)
+    elif isinstance(document, SearchResults):
+        yield from _search_results(document)
+    elif isinstance(document, Vocabulary):
+        yield _vocabulary(document)
+    elif isinstance(document, StatsReport):
+        yield from _stats(document, options)
     elif document.kind == "event":
         yield from _timeline(document.records, document.dataset)  # type: ignore[arg-type]
     elif document.kind == "treaty":
         yield _treaty_table(document.records)  # type: ignore[arg-type]
     elif document.kind == "quote":
         yield from _quote_list(document.records, document.dataset)  # type: ignore[arg-type]
+    elif document.kind == "actor":
+        yield _actor_table(document.records)  # type: ignore[arg-type]
     else:
         raise ValueError(f"no table view for {document.kind}")
 
@@ -219,3 +240,126 @@ def _event_sheet(detail: EventDetail) -> Iterable[RenderableType]:
         yield _heading(f"Quotes ({len(detail.quotes)})")
         yield from _quote_list(detail.quotes, detail.dataset)
     yield from _sources(event.sources)
+
+
+def _role_text(role: Role) -> str:
+    end = role.end.human() if role.end else "present"
+    return f"{role.title}, {role.start.human()} – {end}"
+
+
+def _actor_table(actors: Sequence[Actor]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
+    table.add_column("name", ratio=2)
+    table.add_column("country", no_wrap=True)
+    table.add_column("roles", ratio=4)
+    for actor in actors:
+        name = _t(actor.name, "bold", one_line=True)
+        name.append_text(Text("  ")).append_text(_t(actor.id, "dim cyan"))
+        roles = _t("\n".join(_role_text(r) for r in actor.roles) or "—")
+        table.add_row(name, _t(actor.country), roles)
+    return table
+
+
+def _actor_sheet(detail: ActorDetail) -> Iterable[RenderableType]:
+    actor = detail.actor
+    yield _t(actor.name, "bold", one_line=True)
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold", no_wrap=True)
+    facts.add_column()
+    facts.add_row("Country", _t(actor.country))
+    if actor.aliases:
+        facts.add_row("Also", _t(", ".join(actor.aliases)))
+    facts.add_row("Id", _t(actor.id))
+    yield facts
+    if actor.roles:
+        yield _heading("Roles")
+        for role in actor.roles:
+            yield _t(_role_text(role))
+    yield _heading(f"Events ({len(detail.events)})")
+    if detail.events:
+        yield _event_rows(detail.events, detail.dataset)
+    if detail.quotes:
+        yield _heading(f"Quotes ({len(detail.quotes)})")
+        yield from _quote_list(detail.quotes, detail.dataset)
+    if actor.sources:
+        yield from _sources(actor.sources)
+
+
+def _highlighted(text: str, words: Sequence[str], style: str = "") -> Text:
+    from ..search import highlight_spans
+
+    result = _t(text, style, one_line=True)
+    if result.plain == " ".join(text.split()):
+        for start, end in highlight_spans(result.plain, words):
+            result.stylize("bold reverse", start, end)
+    return result
+
+
+def _search_results(results: SearchResults) -> Iterable[RenderableType]:
+    table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
+    table.add_column("type", no_wrap=True, style="dim")
+    table.add_column("date", no_wrap=True)
+    table.add_column("match", ratio=1)
+    for hit in results.hits:
+        title = _highlighted(hit.title, results.words, "bold" if hit.type != "quote" else "italic")
+        if hit.type == "quote":
+            speaker = results.dataset.actor_by_id.get(hit.record.speaker)
+            title = Text.assemble(_t(speaker.name if speaker else "", "cyan"), ": “", title, "”")
+        title.append_text(Text("  ")).append_text(_t(hit.id, "dim cyan"))
+        table.add_row(_t(hit.type), Text(hit.date.human() if hit.date else "—"), title)
+    yield table
+
+
+def _vocabulary(vocabulary: Vocabulary) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
+    rows = list(vocabulary.rows)
+    columns = list(rows[0]) if rows else []
+    for column in columns:
+        numeric = column == "events"
+        table.add_column(
+            column, justify="right" if numeric else "left", no_wrap=numeric or column == "from"
+        )
+    for row in rows:
+        table.add_row(*(_t("" if row[c] is None else str(row[c])) for c in columns))
+    return table
+
+
+def _stats(report: StatsReport, options: RenderOptions) -> Iterable[RenderableType]:
+    stats = report.stats
+    yield _t(f"{report.title}: {stats.total} events", "bold")
+    if not stats.total:
+        return
+    tones = Text()
+    for tone in TONES:
+        tones.append(f"{TONE_CHAR[tone]} {tone} {stats.by_tone[tone]}   ", style=TONE_STYLE[tone])
+    yield tones
+    yield _heading(f"Events per {stats.unit}, by tone")
+    label_width = max(len(b.label) for b in stats.series)
+    count_width = max(len(str(b.total)) for b in stats.series)
+    room = max(options.width - label_width - count_width - 3, 5)
+    peak = max(b.total for b in stats.series) or 1
+    for bucket in stats.series:
+        line = Text(bucket.label.rjust(label_width) + " ")
+        for tone in TONES:
+            n = bucket.counts.get(tone, 0)
+            cells = round(n * room / peak) if n else 0
+            if n and not cells:
+                cells = 1
+            line.append(TONE_CHAR[tone] * cells, style=TONE_STYLE[tone])
+        line.append(f" {bucket.total}" if bucket.total else "", style="dim")
+        yield line
+    yield _heading("By decade")
+    yield _counts(stats.by_decade, "decade")
+    yield _heading("By kind")
+    yield _counts(stats.by_kind, "kind")
+    yield _heading("By tag")
+    yield _counts(stats.by_tag, "tag")
+
+
+def _counts(counts: dict[str, int], label: str) -> Table:
+    table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 2))
+    table.add_column(label)
+    table.add_column("events", justify="right")
+    for key, n in counts.items():
+        table.add_row(_t(key), str(n))
+    return table
