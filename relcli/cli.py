@@ -1,7 +1,8 @@
 """The ``relcli`` command: parse options, ask the core, hand the answer to a renderer.
 
 Everything that touches the terminal, the environment or exit codes is here; errors from the
-core are mapped to one stderr line and an exit code in ``main``.
+core are mapped to one stderr line and an exit code in ``main``. Options used by several
+commands are defined once, as ``Annotated`` aliases, below.
 """
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ import contextlib
 import enum
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from . import clock, query, store
+from . import clock, completion, query, store
 from .dates import DateRange
 from .errors import (
     EXIT_DATA,
@@ -28,7 +30,7 @@ from .errors import (
     RelcliError,
     UsageProblem,
 )
-from .model import COUNTRIES, Dataset
+from .model import COUNTRIES, Dataset, Event
 from .render import (
     FORMATS,
     ActorDetail,
@@ -54,7 +56,7 @@ app = typer.Typer(
         "Example: relcli timeline --from 2013 --tag arms-control"
     ),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -125,45 +127,78 @@ def checked_text(value: str | list[str] | None) -> str | list[str] | None:
     return value
 
 
+def _option(*names: str, metavar: str, help: str, **extra: object) -> typer.models.OptionInfo:
+    """A text option: checked for empty and oversized values, no default shown."""
+    return typer.Option(
+        *names, callback=checked_text, metavar=metavar, help=help, show_default=False, **extra
+    )
+
+
 FromOpt = Annotated[
     str | None,
-    typer.Option(
+    _option(
         "--from",
-        callback=checked_text,
         metavar="DATE",
         help="Only records on or after DATE: 2013, 2013-09, 2013-09-14, 'March 2014', 1990s.",
-        show_default=False,
     ),
 ]
 ToOpt = Annotated[
     str | None,
-    typer.Option(
+    _option(
         "--to",
-        callback=checked_text,
         metavar="DATE",
         help="Only records on or before the end of DATE (--to 2013 includes all of 2013).",
-        show_default=False,
     ),
 ]
 SearchOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--search",
-        "-s",
-        callback=checked_text,
-        metavar="TEXT",
-        help="Case-insensitive text to look for.",
-        show_default=False,
-    ),
+    str | None, _option("--search", "-s", metavar="TEXT", help="Case-insensitive text to look for.")
 ]
 DuringOpt = Annotated[
     str | None,
-    typer.Option(
+    _option(
         "--during",
-        callback=checked_text,
         metavar="NAME",
-        help="Only records within an era ('Cold War', detente) or an actor's terms (Obama, Gorbachev).",
-        show_default=False,
+        help="Only records within an era ('Cold War', detente) or an actor's terms (Obama).",
+        autocompletion=completion.eras_or_actors,
+    ),
+]
+ActorOpt = Annotated[
+    list[str] | None,
+    _option(
+        "--actor",
+        "-a",
+        metavar="NAME",
+        help="Involving this actor (repeat: all of them).",
+        autocompletion=completion.actors,
+    ),
+]
+TagOpt = Annotated[
+    list[str] | None,
+    _option(
+        "--tag",
+        "-t",
+        metavar="TAG",
+        help="Carrying this tag (repeat: all of them).",
+        autocompletion=completion.tags,
+    ),
+]
+KindOpt = Annotated[
+    list[str] | None,
+    _option(
+        "--kind",
+        "-k",
+        metavar="KIND",
+        help="Of this kind (repeat: any of them).",
+        autocompletion=completion.kinds,
+    ),
+]
+TreatyOpt = Annotated[
+    str | None,
+    _option(
+        "--treaty",
+        metavar="NAME",
+        help="Linked to this treaty (id, alias or name).",
+        autocompletion=completion.treaties,
     ),
 ]
 LimitOpt = Annotated[
@@ -183,6 +218,35 @@ FormatOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+FieldsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--fields",
+        metavar="F1,F2",
+        help="Only these fields (columns, JSON keys); --fields alone or --fields help lists them.",
+        show_default=False,
+    ),
+]
+JqOpt = Annotated[
+    str | None,
+    _option("--jq", metavar="EXPR", help="Filter the JSON output with a jq expression."),
+]
+
+
+@dataclass(frozen=True)
+class Output:
+    """How a command's answer is written: format, selected fields, jq filter."""
+
+    fmt: Format
+    as_json: bool = False
+    fields: str | None = None
+    jq: str | None = None
+
+    @property
+    def format_name(self) -> str:
+        if self.as_json or (self.jq and self.fmt.value == "table"):
+            return "json"
+        return self.fmt.value
 
 
 # ---- output -----------------------------------------------------------------------------------
@@ -235,8 +299,22 @@ def note(message: str) -> None:
     typer.echo(message, err=True)
 
 
-def emit(document: Document, fmt: Format, as_json: bool, count: int | None = None) -> None:
-    name = "json" if as_json else fmt.value
+def emit(document: Document, out: Output, count: int | None = None) -> None:
+    from .render import fields as field_selection
+
+    if out.fields is not None:
+        if out.fields.strip() in ("", "help"):
+            _write("\n".join(field_selection.available(document)) + "\n")
+            return
+        document = field_selection.project(document, field_selection.parse(out.fields, document))
+    name = out.format_name
+    if out.jq is not None:
+        if name != "json":
+            raise UsageProblem(f"--jq works on JSON output; drop --format {name}")
+        from .jqfilter import apply
+
+        _write(apply(out.jq, document))
+        return
     options = render_options()
     text = renderer(name)(document, options)
     if name != "table" and options.styled and not os.environ.get("FORCE_COLOR"):
@@ -280,68 +358,20 @@ def _state(ctx: typer.Context) -> State:
     return ctx.ensure_object(State)
 
 
-# ---- commands ---------------------------------------------------------------------------------
-
-
-@app.command()
-def timeline(
+def _events(
     ctx: typer.Context,
-    start: FromOpt = None,
-    end: ToOpt = None,
-    actor: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--actor",
-            "-a",
-            callback=checked_text,
-            metavar="NAME",
-            help="Involving this actor (repeat: all of them).",
-            show_default=False,
-        ),
-    ] = None,
-    tag: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--tag",
-            "-t",
-            callback=checked_text,
-            metavar="TAG",
-            help="Carrying this tag (repeat: all of them).",
-            show_default=False,
-        ),
-    ] = None,
-    kind: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--kind",
-            "-k",
-            callback=checked_text,
-            metavar="KIND",
-            help="Of this kind (repeat: any of them).",
-            show_default=False,
-        ),
-    ] = None,
-    treaty: Annotated[
-        str | None,
-        typer.Option(
-            "--treaty",
-            callback=checked_text,
-            metavar="NAME",
-            help="Linked to this treaty (id, alias or name).",
-            show_default=False,
-        ),
-    ] = None,
-    search: SearchOpt = None,
-    during: DuringOpt = None,
-    limit: LimitOpt = None,
-    reverse: ReverseOpt = False,
-    fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
-    as_json: JsonOpt = False,
-) -> None:
-    """Events in date order, grouped by year.
-
-    Example: relcli timeline --from 2013 --to 2016 --tag syria
-    """
+    start: str | None = None,
+    end: str | None = None,
+    actor: list[str] | None = None,
+    tag: list[str] | None = None,
+    kind: list[str] | None = None,
+    treaty: str | None = None,
+    search: str | None = None,
+    during: str | None = None,
+    limit: int | None = None,
+    reverse: bool = False,
+) -> tuple[Dataset, list[Event]]:
+    """The events the timeline filters select (shared by timeline, export and stats)."""
     period = _period(start, end)
     dataset = _state(ctx).dataset
     wanted = query.EventFilter(
@@ -356,8 +386,38 @@ def timeline(
         reverse=reverse,
         periods=_during(dataset, during),
     )
-    events = query.events_matching(dataset, wanted)
-    emit(Listing("event", events, dataset), fmt, as_json, len(events))
+    return dataset, query.events_matching(dataset, wanted)
+
+
+# ---- commands ---------------------------------------------------------------------------------
+
+
+@app.command()
+def timeline(
+    ctx: typer.Context,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    actor: ActorOpt = None,
+    tag: TagOpt = None,
+    kind: KindOpt = None,
+    treaty: TreatyOpt = None,
+    search: SearchOpt = None,
+    during: DuringOpt = None,
+    limit: LimitOpt = None,
+    reverse: ReverseOpt = False,
+    fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
+    as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    jq: JqOpt = None,
+) -> None:
+    """Events in date order, grouped by year.
+
+    Example: relcli timeline --from 2013 --to 2016 --tag syria
+    """
+    dataset, events = _events(
+        ctx, start, end, actor, tag, kind, treaty, search, during, limit, reverse
+    )
+    emit(Listing("event", events, dataset), Output(fmt, as_json, fields, jq), len(events))
 
 
 @app.command()
@@ -368,11 +428,14 @@ def treaty(
         typer.Argument(
             metavar="NAME",
             callback=checked_text,
+            autocompletion=completion.treaties,
             help="Id, alias or part of the name: INF, 'New START', Intermediate-Range.",
         ),
     ],
     fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
     as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    jq: JqOpt = None,
 ) -> None:
     """One treaty: status, milestones, linked events and quotes, sources.
 
@@ -382,7 +445,7 @@ def treaty(
     found = query.treaty_by_name(dataset, name)
     events = query.events_of_treaty(dataset, found)
     quotes = query.quotes_of_events(dataset, events)
-    emit(TreatyDetail(found, events, quotes, dataset), fmt, as_json)
+    emit(TreatyDetail(found, events, quotes, dataset), Output(fmt, as_json, fields, jq))
 
 
 @app.command()
@@ -390,16 +453,17 @@ def treaties(
     ctx: typer.Context,
     status: Annotated[
         str | None,
-        typer.Option(
+        _option(
             "--status",
-            callback=checked_text,
             metavar="STATUS",
             help="Only treaties with this status, e.g. 'in force', terminated.",
-            show_default=False,
+            autocompletion=completion.statuses,
         ),
     ] = None,
     fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
     as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    jq: JqOpt = None,
 ) -> None:
     """All treaties and agreements, by date signed.
 
@@ -408,7 +472,7 @@ def treaties(
     dataset = _state(ctx).dataset
     wanted = query.status_named(status) if status else None
     found = query.treaties_matching(dataset, wanted)
-    emit(Listing("treaty", found, dataset), fmt, as_json, len(found))
+    emit(Listing("treaty", found, dataset), Output(fmt, as_json, fields, jq), len(found))
 
 
 @app.command()
@@ -416,12 +480,11 @@ def quotes(
     ctx: typer.Context,
     speaker: Annotated[
         str | None,
-        typer.Option(
+        _option(
             "--speaker",
-            callback=checked_text,
             metavar="NAME",
             help="Said by this actor (id, name or surname).",
-            show_default=False,
+            autocompletion=completion.actors,
         ),
     ] = None,
     start: FromOpt = None,
@@ -432,6 +495,8 @@ def quotes(
     reverse: ReverseOpt = False,
     fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
     as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    jq: JqOpt = None,
 ) -> None:
     """Verbatim quotes with speaker, date, context and source.
 
@@ -450,7 +515,7 @@ def quotes(
         reverse=reverse,
         periods=_during(dataset, during),
     )
-    emit(Listing("quote", found, dataset), fmt, as_json, len(found))
+    emit(Listing("quote", found, dataset), Output(fmt, as_json, fields, jq), len(found))
 
 
 @app.command()
@@ -459,11 +524,16 @@ def event(
     event_id: Annotated[
         str,
         typer.Argument(
-            metavar="ID", callback=checked_text, help="The event's id, as shown by timeline."
+            metavar="ID",
+            callback=checked_text,
+            autocompletion=completion.events,
+            help="The event's id, as shown by timeline.",
         ),
     ],
     fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
     as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    jq: JqOpt = None,
 ) -> None:
     """One event in full, with its sources, treaties and quotes.
 
@@ -473,57 +543,43 @@ def event(
     found = query.event_by_id(dataset, event_id)
     linked = [dataset.treaty_by_id[t] for t in found.treaties]
     said = query.quotes_of_events(dataset, [found])
-    emit(EventDetail(found, linked, said, dataset), fmt, as_json)
-
-
-CountryOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--country",
-        callback=checked_text,
-        metavar="CODE",
-        help="US, RU, SU (Soviet Union) or other.",
-        show_default=False,
-    ),
-]
-TypeOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--type",
-        callback=checked_text,
-        metavar="TYPE",
-        help="Only this kind of record: event, treaty, quote, actor or era (repeat for several).",
-        show_default=False,
-    ),
-]
+    emit(EventDetail(found, linked, said, dataset), Output(fmt, as_json, fields, jq))
 
 
 @app.command()
 def actors(
     ctx: typer.Context,
-    country: CountryOpt = None,
+    country: Annotated[
+        str | None,
+        _option(
+            "--country",
+            metavar="CODE",
+            help="US, RU, SU (Soviet Union) or other.",
+            autocompletion=completion.countries,
+        ),
+    ] = None,
     role: Annotated[
         str | None,
-        typer.Option(
+        _option(
             "--role",
-            callback=checked_text,
             metavar="TEXT",
             help="Only actors with a role whose title contains TEXT, e.g. 'Secretary of State'.",
-            show_default=False,
         ),
     ] = None,
     fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
     as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    jq: JqOpt = None,
 ) -> None:
     """People and institutions in the data, with their dated roles.
 
-    Example: relcli actors --country RU --role 'foreign'
+    Example: relcli actors --country RU --role foreign
     """
     dataset = _state(ctx).dataset
     if country and query.fold(country) not in {query.fold(c) for c in COUNTRIES}:
         raise NotFound("country", country, query.suggest(country, COUNTRIES))
     found = query.actors_matching(dataset, country, role)
-    emit(Listing("actor", found, dataset), fmt, as_json, len(found))
+    emit(Listing("actor", found, dataset), Output(fmt, as_json, fields, jq), len(found))
 
 
 @app.command()
@@ -534,11 +590,14 @@ def actor(
         typer.Argument(
             metavar="NAME",
             callback=checked_text,
-            help="Id, full name, surname or alias: Lavrov, 'Vladimir Putin', Gorbatschow.",
+            autocompletion=completion.actors,
+            help="Id, full name, surname or alias: Lavrov, 'Vladimir Putin', 'Сергей Лавров'.",
         ),
     ],
     fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
     as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    jq: JqOpt = None,
 ) -> None:
     """One actor: roles, the events they took part in and what they said.
 
@@ -549,7 +608,7 @@ def actor(
     detail = ActorDetail(
         found, query.events_of_actor(dataset, found), query.quotes_of_actor(dataset, found), dataset
     )
-    emit(detail, fmt, as_json)
+    emit(detail, Output(fmt, as_json, fields, jq))
 
 
 @app.command()
@@ -557,6 +616,8 @@ def eras(
     ctx: typer.Context,
     fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
     as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    jq: JqOpt = None,
 ) -> None:
     """Named periods usable with --during, with their dates and number of events.
 
@@ -574,15 +635,15 @@ def eras(
         }
         for era in dataset.eras
     ]
-    emit(Vocabulary("era", rows), fmt, as_json, len(rows))
+    emit(Vocabulary("era", rows), Output(fmt, as_json, fields, jq), len(rows))
 
 
-def _vocabulary_command(ctx: typer.Context, what: str, fmt: Format, as_json: bool) -> None:
+def _vocabulary(ctx: typer.Context, what: str, out: Output) -> None:
     rows = [
         {what: term, "meaning": meaning, "events": n}
         for term, meaning, n in query.vocabulary_counts(_state(ctx).dataset, what)
     ]
-    emit(Vocabulary(what, rows), fmt, as_json, len(rows))
+    emit(Vocabulary(what, rows), out, len(rows))
 
 
 @app.command()
@@ -590,12 +651,14 @@ def tags(
     ctx: typer.Context,
     fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
     as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    jq: JqOpt = None,
 ) -> None:
     """The tag vocabulary, with the number of events carrying each tag.
 
     Example: relcli tags --format csv
     """
-    _vocabulary_command(ctx, "tag", fmt, as_json)
+    _vocabulary(ctx, "tag", Output(fmt, as_json, fields, jq))
 
 
 @app.command()
@@ -603,12 +666,14 @@ def kinds(
     ctx: typer.Context,
     fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
     as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    jq: JqOpt = None,
 ) -> None:
     """The kinds of event, with the number of events of each kind.
 
     Example: relcli kinds
     """
-    _vocabulary_command(ctx, "kind", fmt, as_json)
+    _vocabulary(ctx, "kind", Output(fmt, as_json, fields, jq))
 
 
 @app.command()
@@ -622,10 +687,20 @@ def search(
             help="Words to find, in any order: 'chemical weapons', INF, Gorbachev summit.",
         ),
     ],
-    kind: TypeOpt = None,
+    kind: Annotated[
+        list[str] | None,
+        _option(
+            "--type",
+            metavar="TYPE",
+            help="Only this kind of record: event, treaty, quote, actor or era (repeatable).",
+            autocompletion=completion.record_types,
+        ),
+    ] = None,
     limit: LimitOpt = None,
     fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
     as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    jq: JqOpt = None,
 ) -> None:
     """Search events, treaties, quotes, actors and eras at once, best matches first.
 
@@ -637,13 +712,14 @@ def search(
     types = tuple(_search_type(t) for t in kind) if kind else searching.TYPES
     hits = searching.search(dataset, text, types, limit)
     words = searching.query_words(text)
-    emit(SearchResults(text, words, hits, dataset), fmt, as_json, len(hits))
+    emit(SearchResults(text, words, hits, dataset), Output(fmt, as_json, fields, jq), len(hits))
 
 
 def _search_type(name: str) -> str:
     from .search import TYPES
 
-    wanted = query.fold(name).rstrip("s") if query.fold(name) not in TYPES else query.fold(name)
+    folded = query.fold(name)
+    wanted = folded if folded in TYPES else folded.rstrip("s")
     if wanted in TYPES:
         return wanted
     raise NotFound("record type", name, query.suggest(name, TYPES))
@@ -663,6 +739,8 @@ def on(
     ] = None,
     fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
     as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    jq: JqOpt = None,
 ) -> None:
     """What happened on this day of the year, across history.
 
@@ -674,7 +752,22 @@ def on(
     month, day_of_month = parse_month_day(day) if day else (today.month, today.day)
     dataset = _state(ctx).dataset
     found = query.on_this_day(dataset, month, day_of_month)
-    emit(Listing("event", found, dataset), fmt, as_json, len(found))
+    emit(Listing("event", found, dataset), Output(fmt, as_json, fields, jq), len(found))
+
+
+def _refuse_overwrite(path: Path, force: bool) -> None:
+    if path.exists() and not force:
+        raise UsageProblem(f"{path} already exists; use --force to overwrite it")
+
+
+def _write_file(path: Path, text: str) -> None:
+    try:
+        store.write_atomically(path, text)
+    except OSError as exc:
+        raise UsageProblem(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")]
 
 
 @app.command()
@@ -682,26 +775,15 @@ def stats(
     ctx: typer.Context,
     start: FromOpt = None,
     end: ToOpt = None,
-    tag: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--tag",
-            "-t",
-            callback=checked_text,
-            metavar="TAG",
-            help="Only events carrying this tag (repeat: all of them).",
-            show_default=False,
-        ),
-    ] = None,
+    tag: TagOpt = None,
     during: DuringOpt = None,
     by: Annotated[
         str | None,
-        typer.Option(
+        _option(
             "--by",
-            callback=checked_text,
             metavar="UNIT",
             help="year or decade (default: years for spans up to 40 years, else decades).",
-            show_default=False,
+            autocompletion=completion.fixed(("year", "decade")),
         ),
     ] = None,
     svg: Annotated[
@@ -713,9 +795,11 @@ def stats(
             show_default=False,
         ),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+    force: ForceOpt = False,
     fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
     as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    jq: JqOpt = None,
 ) -> None:
     """Counts by decade, kind, tag and tone, and a chart of the relationship's climate.
 
@@ -723,33 +807,84 @@ def stats(
     """
     from . import stats as statistics
 
-    period = _period(start, end)
-    dataset = _state(ctx).dataset
     if by is not None and query.fold(by) not in ("year", "decade"):
         raise UsageProblem(f'--by must be "year" or "decade", not "{by}"')
-    wanted = query.EventFilter(
-        start=period[0],
-        end=period[1],
-        tags=tuple(query.tag_named(t) for t in tag or ()),
-        periods=_during(dataset, during),
-    )
-    events = query.events_matching(dataset, wanted)
+    dataset, events = _events(ctx, start, end, tag=tag, during=during)
     report = statistics.compute(events, query.fold(by) if by else None)
-    title = "Russia–United States relations" + (
-        f" during {query.period_named(dataset, during).label}" if during else ""
-    )
+    title = "Russia–United States relations"
+    if during:
+        title += f" during {query.period_named(dataset, during).label}"
     if svg is not None:
         from .render.svg import stats_chart
 
-        if svg.exists() and not force:
-            raise UsageProblem(f"{svg} already exists; use --force to overwrite it")
-        try:
-            store.write_atomically(svg, stats_chart(report, title))
-        except OSError as exc:
-            raise UsageProblem(f"cannot write {svg}: {exc.strerror or exc}") from None
+        _refuse_overwrite(svg, force)
+        _write_file(svg, stats_chart(report, title))
         note(f"relcli: wrote {svg} ({report.total} events)")
         return
-    emit(StatsReport(report, title), fmt, as_json, report.total)
+    emit(StatsReport(report, title), Output(fmt, as_json, fields, jq), report.total)
+
+
+class ExportFormat(enum.StrEnum):
+    ics = "ics"
+    timelinejs = "timelinejs"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    md = "md"
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    to: Annotated[
+        ExportFormat,
+        typer.Argument(
+            metavar="FORMAT",
+            case_sensitive=False,
+            help="ics (iCalendar), timelinejs (TimelineJS3 JSON), json, jsonl, csv or md.",
+        ),
+    ],
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="Where to write.")],
+    start: FromOpt = None,
+    end: ToOpt = None,
+    actor: ActorOpt = None,
+    tag: TagOpt = None,
+    kind: KindOpt = None,
+    treaty: TreatyOpt = None,
+    search: SearchOpt = None,
+    during: DuringOpt = None,
+    group: Annotated[
+        str,
+        _option(
+            "--group",
+            metavar="BY",
+            help="timelinejs: group slides by era or tag.",
+            autocompletion=completion.fixed(("era", "tag")),
+        ),
+    ] = "era",
+    force: ForceOpt = False,
+) -> None:
+    """Write the events the timeline filters select to a file, atomically.
+
+    Example: relcli export ics cold-war.ics --during 'Cold War'
+    """
+    if query.fold(group) not in ("era", "tag"):
+        raise UsageProblem(f'--group must be "era" or "tag", not "{group}"')
+    _refuse_overwrite(path, force)
+    dataset, events = _events(ctx, start, end, actor, tag, kind, treaty, search, during)
+    if to is ExportFormat.ics:
+        from .render.ics import render_events
+
+        text = render_events(events, dataset, clock.today())
+    elif to is ExportFormat.timelinejs:
+        from .render.json import dumps
+        from .render.timelinejs import render_events as timeline_js
+
+        text = dumps(timeline_js(events, dataset, query.fold(group))) + "\n"
+    else:
+        text = renderer(to.value)(Listing("event", events, dataset), RenderOptions())
+    _write_file(path, text)
+    note(f"relcli: wrote {len(events)} events to {path}")
 
 
 @app.command()
@@ -833,10 +968,22 @@ def _tolerate_unencodable_output() -> None:
                 reconfigure(errors="replace")
 
 
+def _fields_alone_means_help(args: list[str]) -> list[str]:
+    """``--fields`` with no value (last, or before another option) lists the fields, like gh."""
+    out = []
+    for index, arg in enumerate(args):
+        out.append(arg)
+        if arg == "--fields":
+            following = args[index + 1] if index + 1 < len(args) else None
+            if following is None or (following.startswith("-") and following != "-"):
+                out.append("help")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run relcli; return (and, as a console script, exit with) a documented exit code."""
     _tolerate_unencodable_output()
-    args = list(sys.argv[1:] if argv is None else argv)
+    args = _fields_alone_means_help(list(sys.argv[1:] if argv is None else argv))
     command = typer.main.get_command(app)
     try:
         result = command.main(args=args, prog_name="relcli", standalone_mode=False)

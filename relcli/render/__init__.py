@@ -88,8 +88,27 @@ class StatsReport:
     title: str
 
 
+@dataclass(frozen=True)
+class Projection:
+    """Rows reduced to the fields chosen with ``--fields`` (see ``fields.py``).
+
+    ``single`` marks the one-record views (treaty, event, actor), whose JSON is an object.
+    """
+
+    fields: Sequence[str]
+    rows: Sequence[dict[str, Any]]
+    single: bool = False
+
+
 Document = (
-    Listing | TreatyDetail | EventDetail | ActorDetail | SearchResults | Vocabulary | StatsReport
+    Listing
+    | TreatyDetail
+    | EventDetail
+    | ActorDetail
+    | SearchResults
+    | Vocabulary
+    | StatsReport
+    | Projection
 )
 
 
@@ -132,6 +151,9 @@ def to_json(document: Document) -> Any:
         return [dict(row) for row in document.rows]
     if isinstance(document, StatsReport):
         return document.stats.to_json()
+    if isinstance(document, Projection):
+        rows = [dict(row) for row in document.rows]
+        return rows[0] if document.single and rows else rows
     body = document.event.to_json()
     body["linked_quotes"] = [q.to_json() for q in document.quotes]
     return body
@@ -144,5 +166,7 @@ def json_records(document: Document) -> list[dict[str, Any]]:
     """
     if isinstance(document, StatsReport):
         return [b.to_json() for b in document.stats.series]
+    if isinstance(document, Projection):
+        return [dict(row) for row in document.rows]
     value = to_json(document)
     return value if isinstance(value, list) else [value]

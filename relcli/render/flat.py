@@ -12,6 +12,7 @@ from . import (
     Document,
     EventDetail,
     Listing,
+    Projection,
     SearchResults,
     StatsReport,
     TreatyDetail,
@@ -91,7 +92,33 @@ def _cell(key: str, value: Any) -> str:
     return str(value)
 
 
+def cell(key: str, value: Any) -> str:
+    """One value as flat text (public: the table view of --fields uses it too)."""
+    if isinstance(value, dict):
+        if "url" in value and "title" in value:
+            return value["url"]
+        import json
+
+        return json.dumps(value, ensure_ascii=False)
+    if (
+        isinstance(value, list)
+        and value
+        and isinstance(value[0], dict)
+        and key
+        not in (
+            "sources",
+            "milestones",
+            "roles",
+        )
+    ):
+        return "; ".join(v.get("id") or v.get("title") or str(v) for v in value)
+    return _cell(key, value)
+
+
 def rows(document: Document) -> tuple[list[str], list[list[str]]]:
+    if isinstance(document, Projection):
+        columns = list(document.fields)
+        return columns, [[cell(c, row.get(c)) for c in columns] for row in document.rows]
     kind = kind_of(document)
     columns = COLUMNS[kind]
     records = json_records(document)

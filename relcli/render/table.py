@@ -24,6 +24,7 @@ from . import (
     ActorDetail,
     Document,
     EventDetail,
+    Projection,
     RenderOptions,
     SearchResults,
     StatsReport,
@@ -81,6 +82,8 @@ def _renderables(document: Document, options: RenderOptions) -> Iterable[Rendera
         yield _vocabulary(document)
     elif isinstance(document, StatsReport):
         yield from _stats(document, options)
+    elif isinstance(document, Projection):
+        yield _projection(document)
     elif document.kind == "event":
         yield from _timeline(document.records, document.dataset)  # type: ignore[arg-type]
     elif document.kind == "treaty":
@@ -362,4 +365,16 @@ def _counts(counts: dict[str, int], label: str) -> Table:
     table.add_column("events", justify="right")
     for key, n in counts.items():
         table.add_row(_t(key), str(n))
+    return table
+
+
+def _projection(projection: Projection) -> Table:
+    """``--fields`` on a terminal: a plain table of exactly the chosen fields."""
+    from .flat import cell
+
+    table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
+    for field in projection.fields:
+        table.add_column(field, no_wrap=field in ("id", "date", "end_date", "from", "to"))
+    for row in projection.rows:
+        table.add_row(*(_t(cell(f, row.get(f))) for f in projection.fields))
     return table

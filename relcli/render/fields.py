@@ -1,0 +1,101 @@
+"""``--fields``: which keys of each output record to keep, and the list of keys there are.
+
+A command's records are the rows of its JSON output (``json_records``): events for
+``timeline``, the one treaty for ``treaty``, hits for ``search``, the tone series for ``stats``.
+Selecting fields turns any document into a ``Projection`` — plain rows of the chosen keys — which
+every format renders: JSON keeps the values as they are, CSV/Markdown/table flatten them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..errors import UsageProblem
+from . import (
+    ActorDetail,
+    Document,
+    EventDetail,
+    Listing,
+    Projection,
+    SearchResults,
+    StatsReport,
+    TreatyDetail,
+    Vocabulary,
+    json_records,
+)
+
+EVENT = [
+    "id",
+    "date",
+    "end_date",
+    "title",
+    "summary",
+    "kind",
+    "tone",
+    "actors",
+    "tags",
+    "treaties",
+    "sources",
+]
+TREATY = ["id", "name", "aliases", "parties", "summary", "status", "milestones", "sources"]
+QUOTE = ["id", "text", "speaker", "date", "context", "event", "source"]
+ACTOR = ["id", "name", "aliases", "country", "roles", "sources"]
+
+FIELDS: dict[str, list[str]] = {
+    "event": EVENT,
+    "treaty": TREATY,
+    "quote": QUOTE,
+    "actor": ACTOR,
+    "treaty-detail": [*TREATY, "linked_events", "linked_quotes"],
+    "event-detail": [*EVENT, "linked_quotes"],
+    "actor-detail": [*ACTOR, "linked_events", "linked_quotes"],
+    "search": ["type", "id", "score", "date", "title", "record"],
+    "tag": ["tag", "meaning", "events"],
+    "kind": ["kind", "meaning", "events"],
+    "era": ["id", "name", "from", "to", "events", "summary"],
+    "stats": ["period", "cooperative", "neutral", "confrontational", "total"],
+}
+
+
+def shape_of(document: Document) -> str:
+    if isinstance(document, Listing):
+        return document.kind
+    if isinstance(document, TreatyDetail):
+        return "treaty-detail"
+    if isinstance(document, EventDetail):
+        return "event-detail"
+    if isinstance(document, ActorDetail):
+        return "actor-detail"
+    if isinstance(document, SearchResults):
+        return "search"
+    if isinstance(document, Vocabulary):
+        return document.kind
+    if isinstance(document, StatsReport):
+        return "stats"
+    raise TypeError(document)
+
+
+def available(document: Document) -> list[str]:
+    return FIELDS[shape_of(document)]
+
+
+def parse(spec: str, document: Document) -> list[str]:
+    """``id,date, title`` to a list of known fields; an unknown one is a usage error naming the rest."""
+    from ..query import suggest
+
+    allowed = available(document)
+    wanted = [f.strip() for f in spec.split(",") if f.strip()]
+    if not wanted:
+        raise UsageProblem("--fields needs at least one field name; try --fields help")
+    for name in wanted:
+        if name not in allowed:
+            close = suggest(name, allowed)
+            hint = f' — did you mean "{close[0]}"?' if close else ""
+            raise UsageProblem(f'unknown field "{name}"{hint} (fields: {", ".join(allowed)})')
+    return wanted
+
+
+def project(document: Document, fields: Sequence[str]) -> Projection:
+    rows = [{f: record.get(f) for f in fields} for record in json_records(document)]
+    single = isinstance(document, TreatyDetail | EventDetail | ActorDetail)
+    return Projection(list(fields), rows, single)
