@@ -55,8 +55,22 @@ CASES: list[tuple[str, list[str], list[str]]] = [
 ]
 
 
+def bench_env() -> dict[str, str]:
+    """The user's environment, minus relcli settings and PYTHONDONTWRITEBYTECODE.
+
+    An installed package has its bytecode compiled at install time; an editable checkout run
+    with PYTHONDONTWRITEBYTECODE=1 would recompile every module at every start and measure the
+    compiler instead. The warm-up run writes the bytecode.
+    """
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("RELCLI_") and k != "PYTHONDONTWRITEBYTECODE"
+    }
+
+
 def wall(cmd: list[str]) -> float:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RELCLI_")}
+    env = bench_env()
     start = time.perf_counter()
     subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, check=True)
     return time.perf_counter() - start

@@ -6,16 +6,10 @@ as a library: ``relcli.store.load()`` gives the bundled ``Dataset``.
 
 from __future__ import annotations
 
+from ._version import __version__
 
-def __getattr__(name: str) -> str:
-    # Read lazily: importlib.metadata costs start-up time that most commands never need.
-    if name == "__version__":
-        from importlib.metadata import PackageNotFoundError, version
+# _version.py is the single source of the version: the build backend writes it into the
+# package metadata (see pyproject.toml), and reading it here avoids importlib.metadata's
+# ~20 ms at start-up. A test checks that both agree.
 
-        try:
-            return version("relcli")
-        except PackageNotFoundError:
-            from ._version import __version__
-
-            return __version__
-    raise AttributeError(name)
+__all__ = ["__version__"]

@@ -11,9 +11,8 @@ import contextlib
 import enum
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NamedTuple
 
 import typer
 
@@ -49,17 +48,18 @@ REPORT_TO = "the relcli issue tracker, with the command you ran"
 
 Format = enum.Enum("Format", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
 
-app = typer.Typer(
-    name="relcli",
-    help=(
+APP_SETTINGS: dict[str, object] = {
+    "name": "relcli",
+    "help": (
         "Explore Russia–United States relations: dated events, treaties, quotes and actors.\n\n"
         "Example: relcli timeline --from 2013 --tag arms-control"
     ),
-    no_args_is_help=True,
-    add_completion=True,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+    "no_args_is_help": True,
+    "add_completion": True,
+    "pretty_exceptions_enable": False,
+    "context_settings": {"help_option_names": ["-h", "--help"]},
+}
+app = typer.Typer(**APP_SETTINGS)  # type: ignore[arg-type]
 
 
 class State:
@@ -233,8 +233,7 @@ JqOpt = Annotated[
 ]
 
 
-@dataclass(frozen=True)
-class Output:
+class Output(NamedTuple):
     """How a command's answer is written: format, selected fields, jq filter."""
 
     fmt: Format
@@ -980,11 +979,52 @@ def _fields_alone_means_help(args: list[str]) -> list[str]:
     return out
 
 
+GLOBAL_OPTIONS_WITH_VALUES = {"--data"}
+
+
+def _subcommand(args: list[str]) -> str | None:
+    """The command word in ``args`` (after global options), or None."""
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            return None
+        if arg in GLOBAL_OPTIONS_WITH_VALUES:
+            index += 2
+        elif arg.startswith("-"):
+            index += 1
+        else:
+            return arg
+    return None
+
+
+def _click_command(args: list[str]) -> typer.core.TyperGroup:
+    """The Click command to run: built for the one subcommand asked for, when there is one.
+
+    Converting every command's signature into Click objects costs ~20 ms at each start-up;
+    a run needs only one of them. Help, completion and unknown commands get the full app, so
+    listings and "No such command" suggestions are unchanged.
+    """
+    name = _subcommand(args)
+    wanted = [
+        info
+        for info in app.registered_commands
+        if (info.name or (info.callback.__name__ if info.callback else "").replace("_", "-"))
+        == name
+    ]
+    if not wanted or os.environ.get("_RELCLI_COMPLETE"):
+        return typer.main.get_command(app)  # type: ignore[return-value]
+    lean = typer.Typer(**APP_SETTINGS)  # type: ignore[arg-type]
+    lean.registered_callback = app.registered_callback
+    lean.registered_commands = wanted
+    return typer.main.get_command(lean)  # type: ignore[return-value]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run relcli; return (and, as a console script, exit with) a documented exit code."""
     _tolerate_unencodable_output()
     args = _fields_alone_means_help(list(sys.argv[1:] if argv is None else argv))
-    command = typer.main.get_command(app)
+    command = _click_command(args)
     try:
         result = command.main(args=args, prog_name="relcli", standalone_mode=False)
         code = result if isinstance(result, int) else EXIT_OK

@@ -6,7 +6,6 @@ The core raises these; only the CLI turns them into a stderr line and an exit co
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 EXIT_OK = 0
 EXIT_NOT_FOUND = 1
@@ -38,14 +37,14 @@ def _quote_list(names: Sequence[str]) -> str:
     return ", ".join(f'"{n}"' for n in names)
 
 
-@dataclass
 class NotFound(RelcliError):
     """No record of ``kind`` is called ``name``; ``suggestions`` are the closest names."""
 
-    kind: str
-    name: str
-    suggestions: Sequence[str] = field(default_factory=tuple)
-    exit_code: int = EXIT_NOT_FOUND
+    exit_code = EXIT_NOT_FOUND
+
+    def __init__(self, kind: str, name: str, suggestions: Sequence[str] = ()) -> None:
+        super().__init__(kind, name)
+        self.kind, self.name, self.suggestions = kind, name, list(suggestions)
 
     def __str__(self) -> str:
         text = f'no {self.kind} named "{self.name}"'
@@ -54,14 +53,14 @@ class NotFound(RelcliError):
         return text
 
 
-@dataclass
 class Ambiguous(RelcliError):
     """``name`` fits several records of ``kind``; the user must pick one."""
 
-    kind: str
-    name: str
-    candidates: Sequence[str]
-    exit_code: int = EXIT_NOT_FOUND
+    exit_code = EXIT_NOT_FOUND
+
+    def __init__(self, kind: str, name: str, candidates: Sequence[str]) -> None:
+        super().__init__(kind, name)
+        self.kind, self.name, self.candidates = kind, name, list(candidates)
 
     def __str__(self) -> str:
         return (
@@ -70,14 +69,14 @@ class Ambiguous(RelcliError):
         )
 
 
-@dataclass
 class BadDate(RelcliError):
     """A date given on the command line could not be read as a date or period."""
 
-    value: str
-    reason: str = ""
-    option: str = ""
-    exit_code: int = EXIT_USAGE
+    exit_code = EXIT_USAGE
+
+    def __init__(self, value: str, reason: str = "", option: str = "") -> None:
+        super().__init__(value)
+        self.value, self.reason, self.option = value, reason, option
 
     def __str__(self) -> str:
         where = f"{self.option}: " if self.option else ""
@@ -88,25 +87,46 @@ class BadDate(RelcliError):
         )
 
 
-@dataclass
 class UsageProblem(RelcliError):
     """An option value that is well-formed but makes no sense (e.g. --from after --to)."""
 
-    text: str
-    exit_code: int = EXIT_USAGE
+    exit_code = EXIT_USAGE
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
 
     def __str__(self) -> str:
         return self.text
 
 
-@dataclass
 class Problem:
     """One thing wrong in a data file, located by line/column or by JSON path."""
 
-    message: str
-    path: str = ""  # JSON path such as $.events[3].date; empty for file-level problems
-    line: int | None = None
-    column: int | None = None
+    __slots__ = ("column", "line", "message", "path")
+
+    def __init__(
+        self, message: str, path: str = "", line: int | None = None, column: int | None = None
+    ) -> None:
+        self.message = message
+        self.path = path  # JSON path such as $.events[3].date; empty for file-level problems
+        self.line = line
+        self.column = column
+
+    def __repr__(self) -> str:
+        return (
+            f"Problem({self.message!r}, path={self.path!r}, line={self.line}, column={self.column})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Problem) and (self.message, self.path, self.line, self.column) == (
+            other.message,
+            other.path,
+            other.line,
+            other.column,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
     def where(self) -> str:
         if self.line is not None:
@@ -114,13 +134,14 @@ class Problem:
         return self.path
 
 
-@dataclass
 class DataFileError(RelcliError):
     """The data file at ``path`` cannot be used; ``problems`` lists every fault found."""
 
-    path: str
-    problems: Sequence[Problem]
-    exit_code: int = EXIT_DATA
+    exit_code = EXIT_DATA
+
+    def __init__(self, path: str, problems: Sequence[Problem]) -> None:
+        super().__init__(path)
+        self.path, self.problems = path, list(problems)
 
     def __str__(self) -> str:
         first = self.problems[0]

@@ -24,6 +24,14 @@ def _date_or_none(value: PartialDate | None) -> str | None:
     return value.iso() if value is not None else None
 
 
+def _date(text: str | None) -> PartialDate | None:
+    return PartialDate.parse(text) if text is not None else None
+
+
+# The ``from_json`` constructors below rebuild records from JSON that was validated before (the
+# load cache, the index of large files); they do not check anything. Use ``store.load`` for input.
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     title: str
@@ -31,6 +39,10 @@ class Source:
 
     def to_json(self) -> JSON:
         return {"title": self.title, "url": self.url}
+
+    @classmethod
+    def from_json(cls, data: JSON) -> Source:
+        return cls(data["title"], data["url"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +60,10 @@ class Role:
 
     def to_json(self) -> JSON:
         return {"title": self.title, "from": self.start.iso(), "to": _date_or_none(self.end)}
+
+    @classmethod
+    def from_json(cls, data: JSON) -> Role:
+        return cls(data["title"], PartialDate.parse(data["from"]), _date(data.get("to")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +85,17 @@ class Actor:
             "sources": [s.to_json() for s in self.sources],
         }
 
+    @classmethod
+    def from_json(cls, data: JSON) -> Actor:
+        return cls(
+            data["id"],
+            data["name"],
+            data["country"],
+            tuple(Role.from_json(r) for r in data.get("roles", ())),
+            tuple(data.get("aliases", ())),
+            tuple(Source.from_json(s) for s in data.get("sources", ())),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Milestone:
@@ -86,6 +113,16 @@ class Milestone:
             "place": self.place,
             "event": self.event,
         }
+
+    @classmethod
+    def from_json(cls, data: JSON) -> Milestone:
+        return cls(
+            PartialDate.parse(data["date"]),
+            data["what"],
+            data.get("party"),
+            data.get("place"),
+            data.get("event"),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +155,19 @@ class Treaty:
             "milestones": [m.to_json() for m in self.milestones],
             "sources": [s.to_json() for s in self.sources],
         }
+
+    @classmethod
+    def from_json(cls, data: JSON) -> Treaty:
+        return cls(
+            data["id"],
+            data["name"],
+            data["summary"],
+            data["status"],
+            tuple(Milestone.from_json(m) for m in data["milestones"]),
+            tuple(Source.from_json(s) for s in data["sources"]),
+            tuple(data.get("aliases", ())),
+            tuple(data.get("parties", ())),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +203,22 @@ class Event:
             "sources": [s.to_json() for s in self.sources],
         }
 
+    @classmethod
+    def from_json(cls, data: JSON) -> Event:
+        return cls(
+            data["id"],
+            PartialDate.parse(data["date"]),
+            data["title"],
+            data["summary"],
+            data["kind"],
+            data["tone"],
+            tuple(Source.from_json(s) for s in data["sources"]),
+            _date(data.get("end_date")),
+            tuple(data.get("actors", ())),
+            tuple(data.get("tags", ())),
+            tuple(data.get("treaties", ())),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Quote:
@@ -178,6 +244,18 @@ class Quote:
             "event": self.event,
             "source": self.source.to_json(),
         }
+
+    @classmethod
+    def from_json(cls, data: JSON) -> Quote:
+        return cls(
+            data["id"],
+            data["text"],
+            data["speaker"],
+            PartialDate.parse(data["date"]),
+            data["context"],
+            Source.from_json(data["source"]),
+            data.get("event"),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +286,18 @@ class Era:
             "summary": self.summary,
             "sources": [s.to_json() for s in self.sources],
         }
+
+    @classmethod
+    def from_json(cls, data: JSON) -> Era:
+        return cls(
+            data["id"],
+            data["name"],
+            PartialDate.parse(data["from"]),
+            data["summary"],
+            tuple(Source.from_json(s) for s in data["sources"]),
+            _date(data.get("to")),
+            tuple(data.get("aliases", ())),
+        )
 
 
 @dataclass(frozen=True)
@@ -244,3 +334,14 @@ class Dataset:
             "quotes": [q.to_json() for q in self.quotes],
             "eras": [e.to_json() for e in self.eras],
         }
+
+    @classmethod
+    def from_json(cls, data: JSON) -> Dataset:
+        return cls(
+            data["meta"],
+            tuple(Actor.from_json(a) for a in data["actors"]),
+            tuple(Treaty.from_json(t) for t in data["treaties"]),
+            tuple(Event.from_json(e) for e in data["events"]),
+            tuple(Quote.from_json(q) for q in data["quotes"]),
+            tuple(Era.from_json(e) for e in data.get("eras", ())),
+        )

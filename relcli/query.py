@@ -6,11 +6,10 @@ name that fits several records raises ``Ambiguous`` with all of them.
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from .dates import DateRange
 from .errors import Ambiguous, NotFound, UsageProblem
@@ -29,6 +28,8 @@ def fold(text: str) -> str:
 
 def suggest(name: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
     """The candidates closest to ``name``: close spellings first, then those containing it."""
+    import difflib
+
     by_fold: dict[str, str] = {}
     for candidate in candidates:
         by_fold.setdefault(fold(candidate), candidate)
@@ -102,8 +103,7 @@ def era_by_name(dataset: Dataset, name: str) -> Era:
     return _pick("era", name, records)  # type: ignore[return-value]
 
 
-@dataclass(frozen=True)
-class Period:
+class Period(NamedTuple):
     """What ``--during NAME`` means: an era, or the terms an actor held office."""
 
     label: str
@@ -231,8 +231,7 @@ def _contains(needle: str, *haystacks: str) -> bool:
     return any(needle in fold(h) for h in haystacks)
 
 
-@dataclass(frozen=True)
-class EventFilter:
+class EventFilter(NamedTuple):
     """What ``timeline`` asks for; every field narrows, empty fields do not."""
 
     start: DateRange | None = None

@@ -105,13 +105,24 @@ def parse_json(text: str, shown: str) -> Any:
 
 
 def load(path: str | os.PathLike[str] | None = None) -> Dataset:
-    """Read and validate the data file; raise ``DataFileError`` listing every problem."""
+    """Read and validate the data file; raise ``DataFileError`` listing every problem.
+
+    A file read before is taken from the cache (see ``cache.py``) while it is unchanged.
+    """
+    from . import cache
+
     resolved = resolve_path(path)
     shown = str(resolved)
+    cached = cache.read_document(resolved)
+    if cached is not None:
+        return Dataset.from_json(cached)
+    fingerprint = cache.fingerprint(resolved) if cache.cacheable(resolved) else None
     document = parse_json(read_text(resolved), shown)
     dataset, problems = build(document)
     if problems or dataset is None:
         raise DataFileError(shown, problems)
+    if fingerprint is not None:
+        cache.write_document(resolved, fingerprint, dataset.to_json())
     return dataset
 
 

@@ -28,8 +28,14 @@ class Result:
 
 
 @pytest.fixture(autouse=True)
-def quiet_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test starts from the fixture data, a fixed day and a plain, 100-column terminal."""
+def quiet_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Every test starts from the fixture data, a fixed day and a plain, 100-column terminal.
+
+    The load cache goes to a directory of the test session, never the user's.
+    """
+    monkeypatch.setenv("RELCLI_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "relcli-cache"))
     monkeypatch.setenv("RELCLI_DATA", str(MINI))
     monkeypatch.setenv("RELCLI_TODAY", TODAY)
     monkeypatch.setenv("COLUMNS", "100")

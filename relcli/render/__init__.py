@@ -8,9 +8,8 @@ imported only when chosen, so machine formats never import Rich.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 from ..model import Actor, Dataset, Event, Quote, Treaty
 
@@ -24,15 +23,13 @@ FORMATS: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass(frozen=True)
-class RenderOptions:
+class RenderOptions(NamedTuple):
     width: int = 100
     styled: bool = False  # bold/dim/underline allowed (a terminal)
     color: bool = False  # colours allowed too (a terminal without NO_COLOR)
 
 
-@dataclass(frozen=True)
-class Listing:
+class Listing(NamedTuple):
     """Many records of one kind: ``event``, ``treaty`` or ``quote``."""
 
     kind: str
@@ -40,32 +37,28 @@ class Listing:
     dataset: Dataset
 
 
-@dataclass(frozen=True)
-class TreatyDetail:
+class TreatyDetail(NamedTuple):
     treaty: Treaty
     events: Sequence[Event]
     quotes: Sequence[Quote]
     dataset: Dataset
 
 
-@dataclass(frozen=True)
-class EventDetail:
+class EventDetail(NamedTuple):
     event: Event
     treaties: Sequence[Treaty]
     quotes: Sequence[Quote]
     dataset: Dataset
 
 
-@dataclass(frozen=True)
-class ActorDetail:
+class ActorDetail(NamedTuple):
     actor: Actor
     events: Sequence[Event]
     quotes: Sequence[Quote]
     dataset: Dataset
 
 
-@dataclass(frozen=True)
-class SearchResults:
+class SearchResults(NamedTuple):
     """Ranked hits of ``relcli search``; ``words`` are the folded query words, for highlighting."""
 
     text: str
@@ -74,22 +67,19 @@ class SearchResults:
     dataset: Dataset
 
 
-@dataclass(frozen=True)
-class Vocabulary:
+class Vocabulary(NamedTuple):
     """A small table of terms: tags or kinds with counts, or eras with their dates."""
 
     kind: str  # "tag", "kind" or "era"
     rows: Sequence[dict[str, Any]]
 
 
-@dataclass(frozen=True)
-class StatsReport:
+class StatsReport(NamedTuple):
     stats: Any  # stats.Stats
     title: str
 
 
-@dataclass(frozen=True)
-class Projection:
+class Projection(NamedTuple):
     """Rows reduced to the fields chosen with ``--fields`` (see ``fields.py``).
 
     ``single`` marks the one-record views (treaty, event, actor), whose JSON is an object.
@@ -112,8 +102,7 @@ Document = (
 )
 
 
-class Renderer(Protocol):
-    def __call__(self, document: Document, options: RenderOptions) -> str: ...
+Renderer = Callable[[Document, RenderOptions], str]
 
 
 def renderer(name: str) -> Renderer:

@@ -1,0 +1,108 @@
+"""The on-disk cache of validated data files, in the user cache directory.
+
+A data file is parsed and validated once; the result is kept next to a *fingerprint* of the
+file — its resolved path, size, modification and change times (nanoseconds) and inode — and of
+this relcli version. The cache is used only while the fingerprint still matches, so an edited,
+replaced or touched file is read afresh: the cache is never stale. Writes go to a temporary file
+renamed into place, so two processes building at once each write a complete file and the last
+rename wins; a reader never sees half a cache. Any problem with the cache (unwritable
+directory, corrupt file) only means it is not used.
+
+Where: ``$RELCLI_CACHE_DIR``, else ``$XDG_CACHE_HOME/relcli``, else ``~/.cache/relcli``.
+``RELCLI_CACHE=0`` turns caching off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+import zlib
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1  # bump when the cached representation changes
+
+
+def enabled() -> bool:
+    return os.environ.get("RELCLI_CACHE", "1") not in ("0", "off", "no", "false")
+
+
+def directory() -> Path:
+    explicit = os.environ.get("RELCLI_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "relcli"
+
+
+def fingerprint(path: Path) -> tuple[Any, ...]:
+    """What must not change for a cache of ``path`` to stay valid."""
+    from . import _version
+
+    st = path.stat()
+    return (
+        FORMAT,
+        _version.__version__,
+        str(path.resolve()),
+        st.st_size,
+        st.st_mtime_ns,
+        st.st_ctime_ns,
+        st.st_ino,
+    )
+
+
+def cacheable(path: Path) -> bool:
+    """Only regular files: a FIFO or a device has no stable fingerprint."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
+
+
+def location(path: Path, suffix: str) -> Path:
+    """The cache file of ``path``; a name collision only costs a rebuild (fingerprints differ)."""
+    digest = zlib.crc32(str(path.resolve()).encode("utf-8", "surrogatepass"))
+    return directory() / f"{path.name[:40]}-{digest:08x}{suffix}"
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def read_document(path: Path) -> Any | None:
+    """The validated document cached for ``path``, or None when there is no valid cache."""
+    if not enabled() or not cacheable(path):
+        return None
+    import marshal
+
+    try:
+        stored_fingerprint, document = marshal.loads(location(path, ".marshal").read_bytes())
+    except Exception:  # missing, unreadable or corrupt: rebuild
+        return None
+    try:
+        return document if tuple(stored_fingerprint) == fingerprint(path) else None
+    except OSError:
+        return None
+
+
+def write_document(path: Path, fingerprint_before: tuple[Any, ...], document: Any) -> None:
+    """Cache ``document`` for ``path`` — unless the file changed while it was being read."""
+    if not enabled():
+        return
+    import marshal
+
+    with contextlib.suppress(OSError, ValueError):
+        if fingerprint(path) != fingerprint_before:
+            return
+        write_atomically(location(path, ".marshal"), marshal.dumps((fingerprint_before, document)))
