@@ -901,7 +901,7 @@ def validate(
 
     Example: relcli validate my-events.json
     """
-    resolved, problems = store.validate_file(path or _state(ctx).data)
+    resolved, problems, canonical = store.validate_file(path or _state(ctx).data)
     for problem in problems:
         where = problem.where()
         note(f"{resolved}: {where + ': ' if where else ''}{problem.message}")
@@ -909,6 +909,8 @@ def validate(
         note(f"relcli: {resolved}: {len(problems)} problem{'s' if len(problems) > 1 else ''}")
         raise typer.Exit(EXIT_DATA)
     note(f"relcli: {resolved} is valid")
+    if not canonical:
+        note(f"relcli: note: {resolved} is not in canonical form; 'relcli fmt' would rewrite it")
 
 
 @app.command()

@@ -126,22 +126,23 @@ def load(path: str | os.PathLike[str] | None = None) -> Dataset:
     return dataset
 
 
-def validate_file(path: str | os.PathLike[str] | None = None) -> tuple[Path, list[Problem]]:
-    """Every problem of a data file (empty list when it is valid), for ``relcli validate``.
+def validate_file(
+    path: str | os.PathLike[str] | None = None,
+) -> tuple[Path, list[Problem], bool]:
+    """Every problem of a data file (empty when valid), and whether it is in canonical form.
 
-    A valid file that is not in canonical form is a problem too: the bundled data is kept
-    canonical so that diffs stay small (``relcli fmt`` rewrites it).
+    Canonical form is kept for the bundled data so that diffs stay small; for other files it is
+    advice (``relcli fmt`` rewrites it), not a fault.
     """
     resolved = resolve_path(path)
     try:
         text = read_text(resolved)
         document = parse_json(text, str(resolved))
     except DataFileError as exc:
-        return resolved, list(exc.problems)
+        return resolved, list(exc.problems), False
     dataset, problems = build(document)
-    if dataset is not None and text != canonical_text(dataset):
-        problems.append(Problem("not in canonical form: run 'relcli fmt' to rewrite it"))
-    return resolved, problems
+    canonical = dataset is not None and text == canonical_text(dataset)
+    return resolved, problems, canonical
 
 
 def canonical(dataset: Dataset) -> Dataset:

@@ -23,8 +23,9 @@ def data() -> Dataset:
 
 
 def test_bundled_data_is_valid_and_canonical() -> None:
-    _path, problems = store.validate_file(store.bundled_path())
+    _path, problems, canonical = store.validate_file(store.bundled_path())
     assert problems == [], problems[:5]
+    assert canonical
 
 
 def test_every_record_is_sourced(data: Dataset) -> None:

@@ -270,3 +270,18 @@ def test_hostile_data_is_printed_literally(
     assert "[bold red]x[/]" in out and "[link=https://evil.example]y[/link]" in out
     assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
     assert relcli("--data", str(path), "timeline", "--json").json()[0]["title"] == hostile
+
+
+def test_validate_notes_non_canonical_files_without_failing(
+    relcli, write_data, mini_document
+) -> None:  # type: ignore[no-untyped-def]
+    path = write_data(mini_document)  # valid, but not written in canonical form
+    result = relcli("validate", str(path))
+    assert result.code == 0
+    assert (
+        "is valid" in result.err
+        and "not in canonical form; 'relcli fmt' would rewrite it" in result.err
+    )
+    assert relcli("fmt", "--check", str(path)).code == 3
+    assert relcli("fmt", str(path)).code == 0
+    assert relcli("fmt", "--check", str(path)).code == 0
