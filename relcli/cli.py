@@ -629,7 +629,7 @@ def eras(
             "name": era.name,
             "from": era.start.iso(),
             "to": era.end.iso() if era.end else None,
-            "events": sum(1 for e in dataset.events if e.range.overlaps(era.range)),
+            "events": query.count_overlapping(dataset, era.range),
             "summary": era.summary,
         }
         for era in dataset.eras

@@ -154,6 +154,8 @@ def actors_matching(
 
 
 def events_of_actor(dataset: Dataset, actor: Actor) -> list[Event]:
+    if _indexed(dataset):
+        return list(dataset.candidates(actors=[actor.id]))  # type: ignore[attr-defined]
     return chronological(e for e in dataset.events if actor.id in e.actors)
 
 
@@ -167,6 +169,8 @@ def on_this_day(dataset: Dataset, month: int, day: int) -> list[Event]:
     def matches(value: object) -> bool:
         return getattr(value, "month", None) == month and getattr(value, "day", None) == day
 
+    if _indexed(dataset):
+        return list(dataset.candidates(month_day=(month, day)))  # type: ignore[attr-defined]
     return chronological(e for e in dataset.events if matches(e.date) or matches(e.end_date))
 
 
@@ -176,8 +180,13 @@ def vocabulary_counts(dataset: Dataset, what: str) -> list[tuple[str, str, int]]
 
     meanings = TAG_MEANINGS if what == "tag" else KIND_MEANINGS
     counts = dict.fromkeys(meanings, 0)
-    for event in dataset.events:
-        for term in event.tags if what == "tag" else (event.kind,):
+    pairs = (
+        dataset.kinds_and_tags()  # type: ignore[attr-defined]
+        if _indexed(dataset)
+        else ((e.kind, e.tags) for e in dataset.events)
+    )
+    for kind, tags in pairs:
+        for term in tags if what == "tag" else (kind,):
             counts[term] = counts.get(term, 0) + 1
     return sorted(
         ((term, meanings.get(term, ""), n) for term, n in counts.items()),
@@ -261,6 +270,50 @@ class EventFilter(NamedTuple):
         return not (self.search and not _contains(fold(self.search), event.title, event.summary))
 
 
+def _indexed(dataset: object) -> bool:
+    """A large file read through its SQLite index (``index.IndexedDataset``)."""
+    return hasattr(dataset, "candidates")
+
+
+def _bounds(wanted: EventFilter) -> tuple[str | None, str | None]:
+    """ISO day bounds every matching event must meet: a superset of --from/--to and --during."""
+    low = wanted.start.start if wanted.start else None
+    high = wanted.end.end if wanted.end else None
+    if wanted.periods:
+        first = min(p.start for p in wanted.periods)
+        last = max(p.end for p in wanted.periods)
+        low = max(low, first) if low else first
+        high = min(high, last) if high else last
+    return (low.isoformat() if low else None, high.isoformat() if high else None)
+
+
+def _indexed_matching(dataset: object, wanted: EventFilter) -> list[Event]:
+    start, end = _bounds(wanted)
+    found = []
+    candidates = dataset.candidates(  # type: ignore[attr-defined]
+        start=start,
+        end=end,
+        kinds=wanted.kinds,
+        tags=wanted.tags,
+        actors=wanted.actors,
+        treaties=wanted.treaties,
+        texts=[fold(wanted.search)] if wanted.search else (),
+        reverse=wanted.reverse,
+    )
+    for event in candidates:  # SQL narrows; the in-memory rules decide
+        if wanted.accepts(event):
+            found.append(event)
+            if wanted.limit is not None and len(found) >= wanted.limit:
+                break
+    return found
+
+
+def count_overlapping(dataset: Dataset, period: DateRange) -> int:
+    if _indexed(dataset):
+        return dataset.count_overlapping(period.start.isoformat(), period.end.isoformat())  # type: ignore[attr-defined]
+    return sum(1 for e in dataset.events if e.range.overlaps(period))
+
+
 def chronological(records: Iterable[Event | Quote]) -> list:
     """Oldest first; same first day: coarser precision first, then by id (stable)."""
     return sorted(records, key=lambda r: (r.date.sort_key(), r.id))
@@ -273,6 +326,8 @@ def _finish(records: list, limit: int | None, reverse: bool) -> list:
 
 
 def events_matching(dataset: Dataset, wanted: EventFilter) -> list[Event]:
+    if _indexed(dataset):
+        return _indexed_matching(dataset, wanted)
     found = chronological(e for e in dataset.events if wanted.accepts(e))
     return _finish(found, wanted.limit, wanted.reverse)
 
@@ -307,6 +362,13 @@ def treaties_matching(dataset: Dataset, status: str | None = None) -> list[Treat
 
 def events_of_treaty(dataset: Dataset, treaty: Treaty) -> list[Event]:
     linked = {m.event for m in treaty.milestones if m.event}
+    if _indexed(dataset):
+        found = {e.id: e for e in dataset.candidates(treaties=[treaty.id])}  # type: ignore[attr-defined]
+        for event_id in linked:
+            event = dataset.event_by_id.get(event_id)
+            if event is not None:
+                found[event.id] = event
+        return chronological(found.values())
     return chronological(e for e in dataset.events if treaty.id in e.treaties or e.id in linked)
 
 

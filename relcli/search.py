@@ -102,10 +102,29 @@ def _score(words: Sequence[str], phrase: str, fields: list[tuple[int, str]]) -> 
     return total
 
 
-def _candidates(dataset: Dataset, types: Iterable[str]) -> Iterable[tuple[str, object]]:
+def _event_candidates(dataset: Dataset, words: Sequence[str]) -> Iterable[Event]:
+    """Events that may contain every word; for an indexed file, SQL narrows them down first."""
+    if not hasattr(dataset, "candidates"):
+        return dataset.events
+    any_of = []
+    for word in words:
+        alternatives = [("folded", word), ("tags", word), ("kind", word)]
+        actors = [
+            a.id for a in dataset.actors if any(word in fold(n) for n in (a.name, *a.aliases))
+        ]
+        if len(actors) > 50:
+            continue  # too common to narrow by: leave it to the scorer
+        alternatives += [("actors", f"|{a}|") for a in actors]
+        any_of.append(alternatives)
+    return dataset.candidates(any_of=any_of)  # type: ignore[attr-defined, no-any-return]
+
+
+def _candidates(
+    dataset: Dataset, types: Iterable[str], words: Sequence[str] = ()
+) -> Iterable[tuple[str, object]]:
     wanted = set(types)
     if "event" in wanted:
-        yield from (("event", e) for e in dataset.events)
+        yield from (("event", e) for e in _event_candidates(dataset, words))
     if "treaty" in wanted:
         yield from (("treaty", t) for t in dataset.treaties)
     if "quote" in wanted:
@@ -138,7 +157,7 @@ def search(
         return []
     phrase = " ".join(words)
     hits = []
-    for kind, record in _candidates(dataset, types):
+    for kind, record in _candidates(dataset, types, words):
         score = _score(words, phrase, _fields(dataset, record))  # type: ignore[arg-type]
         if score:
             title, when = _title_and_date(record)

@@ -107,23 +107,43 @@ def parse_json(text: str, shown: str) -> Any:
 def load(path: str | os.PathLike[str] | None = None) -> Dataset:
     """Read and validate the data file; raise ``DataFileError`` listing every problem.
 
-    A file read before is taken from the cache (see ``cache.py``) while it is unchanged.
+    A file read before is taken from the cache (see ``cache.py``) while it is unchanged. A large
+    file (or JSON Lines above the same size) is read through its index instead (``index.py``):
+    the result then offers the same attributes as a ``Dataset`` but fetches events on demand.
     """
-    from . import cache
+    from . import cache, index
 
     resolved = resolve_path(path)
     shown = str(resolved)
+    if cache.cacheable(resolved) and index.wanted(resolved):
+        return index.open_dataset(resolved)  # type: ignore[return-value]
     cached = cache.read_document(resolved)
     if cached is not None:
         return Dataset.from_json(cached)
     fingerprint = cache.fingerprint(resolved) if cache.cacheable(resolved) else None
-    document = parse_json(read_text(resolved), shown)
-    dataset, problems = build(document)
+    if resolved.suffix == ".jsonl":
+        read_text(resolved)  # the same messages for missing, directory, unreadable, not UTF-8
+        document, lines = index.read_jsonl_document(resolved)
+        dataset, problems = build(document)
+        problems = [_to_line(p, lines) for p in problems]
+    else:
+        document = parse_json(read_text(resolved), shown)
+        dataset, problems = build(document)
     if problems or dataset is None:
         raise DataFileError(shown, problems)
     if fingerprint is not None:
         cache.write_document(resolved, fingerprint, dataset.to_json())
     return dataset
+
+
+def _to_line(problem: Problem, lines: dict[tuple[str, int], str]) -> Problem:
+    """A JSON Lines problem at ``$.events[4].date`` is reported as ``line 12: $.date``."""
+    match = re.match(r"\$\.(\w+)\[(\d+)\](.*)", problem.path)
+    if match and (match.group(1), int(match.group(2))) in lines:
+        where = lines[(match.group(1), int(match.group(2)))]
+        rest = match.group(3)
+        return Problem(problem.message, path=f"{where}: ${rest}" if rest else where)
+    return problem
 
 
 def validate_file(
@@ -134,7 +154,16 @@ def validate_file(
     Canonical form is kept for the bundled data so that diffs stay small; for other files it is
     advice (``relcli fmt`` rewrites it), not a fault.
     """
+    from . import cache, index
+
     resolved = resolve_path(path)
+    if resolved.suffix == ".jsonl" or (cache.cacheable(resolved) and index.wanted(resolved)):
+        # Streamed like any load; JSON Lines and large files have no canonical form to check.
+        try:
+            load(resolved)
+        except DataFileError as exc:
+            return resolved, list(exc.problems), False
+        return resolved, [], True
     try:
         text = read_text(resolved)
         document = parse_json(text, str(resolved))
@@ -161,7 +190,9 @@ def canonical(dataset: Dataset) -> Dataset:
 
 def canonical_text(dataset: Dataset) -> str:
     """Canonical form: ordered records, schema key order, 2-space indent, UTF-8, final newline."""
-    document = canonical(dataset).to_json()
+    from .index import as_dataset
+
+    document = canonical(as_dataset(dataset)).to_json()
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -290,8 +321,13 @@ def _kind(value: Any) -> str:
     }.get(type(value), type(value).__name__)
 
 
-def build(document: Any) -> tuple[Dataset | None, list[Problem]]:
-    """Turn a parsed JSON document into a ``Dataset``, with every problem found on the way."""
+def build(
+    document: Any, known_event_ids: set[str] | None = None
+) -> tuple[Dataset | None, list[Problem]]:
+    """Turn a parsed JSON document into a ``Dataset``, with every problem found on the way.
+
+    ``known_event_ids`` lets the index builder check references to events it keeps elsewhere.
+    """
     check = _Checker()
     top_keys = {"schema_version", "meta", "actors", "treaties", "events", "quotes"}
     if not check.obj(document, "$", top_keys | {"eras"}, top_keys):
@@ -322,7 +358,7 @@ def build(document: Any) -> tuple[Dataset | None, list[Problem]]:
     _check_unique(check, "$.events", [e.id for e in events])
     _check_unique(check, "$.quotes", [q.id for q in quotes])
     _check_unique(check, "$.eras", [e.id for e in eras])
-    _check_references(check, actors, treaties, events, quotes)
+    _check_references(check, actors, treaties, events, quotes, known_event_ids or set())
     if check.problems:
         return None, check.problems
     meta_json = dict(meta) if isinstance(meta, dict) else {}
@@ -346,10 +382,11 @@ def _check_references(
     treaties: tuple[Treaty, ...],
     events: tuple[Event, ...],
     quotes: tuple[Quote, ...],
+    known_event_ids: set[str],
 ) -> None:
     actor_ids = {a.id for a in actors}
     treaty_ids = {t.id for t in treaties}
-    event_ids = {e.id for e in events}
+    event_ids = {e.id for e in events} | known_event_ids
     seen_events: dict[tuple[str, str], int] = {}
     for index, event in enumerate(events):
         path = f"$.events[{index}]"

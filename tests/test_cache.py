@@ -15,6 +15,12 @@ from tests.conftest import MINI
 from tests.test_installed import command, env
 
 
+@pytest.fixture(autouse=True)
+def small_file_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about the cache of small files; test_index.py covers large ones."""
+    monkeypatch.setenv("RELCLI_INDEX", "never")
+
+
 @pytest.fixture
 def data_file(tmp_path: Path) -> Path:
     path = tmp_path / "data.json"

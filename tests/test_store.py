@@ -12,7 +12,8 @@ from relcli.errors import DataFileError
 from relcli.model import Dataset
 
 
-def test_load_builds_the_dataset() -> None:
+def test_load_builds_the_dataset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RELCLI_INDEX", "never")
     dataset = store.load()
     assert isinstance(dataset, Dataset)
     assert len(dataset.events) == 7 and len(dataset.treaties) == 4

@@ -1,0 +1,279 @@
+"""Large files through the SQLite index: same answers as in memory, JSON Lines, invalidation."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from relcli import cache, index, store
+from relcli.cli import main
+from tests.conftest import MINI
+from tests.test_hardening import datasets, partials
+from tests.test_installed import command, env
+
+COMMANDS = [
+    ["timeline"],
+    ["timeline", "--from", "2013-06"],
+    ["timeline", "--from", "2013", "--to", "2013", "--json"],
+    ["timeline", "--tag", "syria", "--kind", "agreement", "--format", "csv"],
+    ["timeline", "--actor", "Lavrov", "--actor", "kerry", "--json"],
+    ["timeline", "--treaty", "INF", "--format", "jsonl"],
+    ["timeline", "--search", "chemical", "--reverse", "--limit", "1", "--json"],
+    ["timeline", "--search", "СТРОГИЙ", "--json"],
+    ["timeline", "--during", "Obama", "--format", "md"],
+    ["timeline", "--during", "Putin", "--to", "2013-09", "--json"],
+    ["treaty", "INF"],
+    ["treaty", "New START", "--json"],
+    ["treaties", "--json"],
+    ["quotes", "--speaker", "Kerry"],
+    ["event", "crimea-annexed", "--json"],
+    ["event", "crimea-anexed"],
+    ["actor", "Lavrov", "--json"],
+    ["search", "chemical weapons", "--json"],
+    ["search", "Lavrov"],
+    ["search", "cold war", "--json"],
+    ["on", "12-08", "--json"],
+    ["on", "March 21", "--json"],
+    ["tags", "--json"],
+    ["kinds"],
+    ["eras", "--json"],
+    ["stats", "--json"],
+    ["stats", "--during", "Obama", "--by", "decade"],
+    ["timeline", "--fields", "id,date", "--jq", ".[-1]"],
+    ["validate"],
+]
+
+
+def run(capsys: pytest.CaptureFixture[str], args: list[str]) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=[" ".join(c) for c in COMMANDS])
+def test_index_and_memory_agree(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    monkeypatch.setenv("RELCLI_INDEX", "never")
+    expected = run(capsys, args)
+    monkeypatch.setenv("RELCLI_INDEX", "always")
+    assert run(capsys, args) == expected
+    assert run(capsys, args) == expected  # second run: from the existing index
+
+
+def test_threshold_decides(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("RELCLI_INDEX", raising=False)
+    monkeypatch.setenv("RELCLI_INDEX_THRESHOLD", "1000")
+    assert type(store.load(MINI)).__name__ == "IndexedDataset"
+    assert cache.location(MINI, ".sqlite").exists()
+    monkeypatch.setenv("RELCLI_INDEX_THRESHOLD", str(10**9))
+    assert type(store.load(MINI)).__name__ == "Dataset"
+
+
+def _to_jsonl(document: dict[str, Any]) -> str:
+    lines = [
+        json.dumps(
+            {"type": "meta", "schema_version": document["schema_version"], **document["meta"]}
+        )
+    ]
+    for array, kind in (
+        ("actors", "actor"),
+        ("treaties", "treaty"),
+        ("events", "event"),
+        ("quotes", "quote"),
+        ("eras", "era"),
+    ):
+        lines += [
+            json.dumps({"type": kind, **record}, ensure_ascii=False)
+            for record in document.get(array, [])
+        ]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("mode", ["never", "always"])
+def test_jsonl_input_is_accepted_everywhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    document = json.loads(MINI.read_text(encoding="utf-8"))
+    path = tmp_path / "data.jsonl"
+    path.write_text(_to_jsonl(document), encoding="utf-8")
+    monkeypatch.setenv("RELCLI_INDEX", "never")
+    reference = [run(capsys, ["--data", str(MINI), *args]) for args in COMMANDS[:12]]
+    monkeypatch.setenv("RELCLI_INDEX", mode)
+    assert [run(capsys, ["--data", str(path), *args]) for args in COMMANDS[:12]] == reference
+
+
+@pytest.mark.parametrize("mode", ["never", "always"])
+def test_jsonl_errors_name_the_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    monkeypatch.setenv("RELCLI_INDEX", mode)
+    document = json.loads(MINI.read_text(encoding="utf-8"))
+    good = _to_jsonl(document).splitlines()
+    text = list(good)
+    line = next(i for i, t in enumerate(text) if '"type": "event"' in t)
+    bad = json.loads(text[line])
+    bad["date"] = "2013-02-30"
+    text[line] = json.dumps(bad)
+    path = tmp_path / "bad.jsonl"
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    code, out, err = run(capsys, ["--data", str(path), "timeline"])
+    assert code == 3 and out == ""
+    assert f"line {line + 1}: $.date: day 30 does not exist" in err
+    path.write_text(
+        "\n".join([*text[:3], '{"type": "event", "id": ', *text[4:]]) + "\n", encoding="utf-8"
+    )
+    code, _, err = run(capsys, ["--data", str(path), "timeline"])
+    assert code == 3 and f"{path}: line 4, column" in err and "malformed JSON" in err
+    path.write_text("\n".join([*good, '{"type": "planet", "id": "mars"}']) + "\n", encoding="utf-8")
+    code, _, err = run(capsys, ["--data", str(path), "timeline"])
+    assert code == 3 and "unknown type 'planet'" in err
+
+
+def test_index_is_rebuilt_when_the_file_changes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RELCLI_INDEX", "always")
+    path = tmp_path / "data.json"
+    shutil.copy(MINI, path)
+    assert (
+        run(
+            capsys,
+            ["--data", str(path), "event", "year-2013", "--fields", "title", "--jq", ".title"],
+        )[1]
+        == "A year known only by its year\n"
+    )
+    before = path.stat()
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "A year known only by its year", "A YEAR KNOWN ONLY BY ITS YEAR"
+        ),
+        encoding="utf-8",
+    )
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (
+        run(capsys, ["--data", str(path), "event", "year-2013", "--jq", ".title"])[1]
+        == "A YEAR KNOWN ONLY BY ITS YEAR\n"
+    )
+    os.utime(path)  # touched
+    assert (
+        run(capsys, ["--data", str(path), "event", "year-2013", "--jq", ".title"])[1]
+        == "A YEAR KNOWN ONLY BY ITS YEAR\n"
+    )
+    replacement = tmp_path / "new.json"
+    shutil.copy(MINI, replacement)
+    os.replace(replacement, path)  # replaced
+    assert (
+        run(capsys, ["--data", str(path), "event", "year-2013", "--jq", ".title"])[1]
+        == "A year known only by its year\n"
+    )
+    path.unlink()  # deleted
+    code, _, err = run(capsys, ["--data", str(path), "timeline"])
+    assert code == 3 and err.strip().endswith("no such file")
+
+
+def test_invalid_large_files_report_every_problem_and_keep_no_index(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RELCLI_INDEX", "always")
+    document = json.loads(MINI.read_text(encoding="utf-8"))
+    document["events"][0]["date"] = "2013-02-30"
+    document["events"][1]["actors"] = ["nobody"]
+    document["events"].append(dict(document["events"][2]))
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    code, _, err = run(capsys, ["--data", str(path), "validate"])
+    assert code == 3
+    assert "$.events[0].date: day 30 does not exist in 2013-02" in err
+    assert "$.events[1].actors[0]: no actor with id 'nobody'" in err
+    assert "duplicate id" in err
+    assert not cache.location(path, ".sqlite").exists()
+
+
+def test_concurrent_index_builders(tmp_path: Path) -> None:
+    path = tmp_path / "data.json"
+    shutil.copy(MINI, path)
+    cache_dir = tmp_path / "cache"
+    procs = [
+        subprocess.Popen(
+            [*command(), "--data", str(path), "timeline", "--json"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env(RELCLI_CACHE_DIR=str(cache_dir), RELCLI_INDEX="always"),
+        )
+        for _ in range(6)
+    ]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [e for _, e in outputs]
+    assert len({o for o, _ in outputs}) == 1 and len(json.loads(outputs[0][0])) == 7
+    assert [p.suffix for p in cache_dir.iterdir()] == [".sqlite"]
+
+
+def test_unwritable_cache_still_answers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("RELCLI_CACHE_DIR", str(blocker / "cache"))
+    monkeypatch.setenv("RELCLI_INDEX", "always")
+    code, out, _ = run(capsys, ["timeline", "--json"])
+    assert code == 0 and len(json.loads(out)) == 7
+
+
+def test_stream_json_reads_any_key_order() -> None:
+    text = '{"events": [1, 2], "meta": {"a": 1}, "schema_version": 1}'
+    assert [(k, i) for k, i, _, _ in index.stream_json(text)] == [
+        ("events", 0),
+        ("events", 1),
+        ("events", -1),
+        ("meta", None),
+        ("schema_version", None),
+    ]
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    document=datasets(),
+    low=st.none() | partials,
+    high=st.none() | partials,
+    search=st.none() | st.sampled_from(["a", "1", "é", "x y"]),
+)
+def test_random_files_agree_between_engines(
+    tmp_path_factory: pytest.TempPathFactory,
+    document: dict[str, Any],
+    low: Any,
+    high: Any,
+    search: str | None,
+) -> None:
+    from contextlib import redirect_stderr, redirect_stdout
+    from io import StringIO
+
+    path = tmp_path_factory.mktemp("agree") / "data.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    args = ["--data", str(path), "timeline", "--json"]
+    if low:
+        args += ["--from", low.iso()]
+    if high:
+        args += ["--to", high.iso()]
+    if search:
+        args += ["--search", search]
+    results = []
+    for mode in ("never", "always"):
+        os.environ["RELCLI_INDEX"] = mode
+        out, err = StringIO(), StringIO()
+        with redirect_stdout(out), redirect_stderr(err):
+            code = main(args)
+        results.append((code, out.getvalue(), err.getvalue()))
+    os.environ.pop("RELCLI_INDEX", None)
+    assert results[0] == results[1]
