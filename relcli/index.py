@@ -18,6 +18,7 @@ for candidates and then apply exactly the in-memory rules to them, so both paths
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import cache
-from .dates import ISO_PARTIAL, PartialDate
+from .dates import PartialDate
 from .errors import DataFileError, Problem
 from .model import (
     SCHEMA_VERSION,
@@ -88,8 +89,11 @@ class _Malformed(Exception):
 
 def stream_json(
     text: str, on_position: Callable[[int], None] | None = None
-) -> Iterator[tuple[str, int | None, Any, str]]:
-    """(key, index in its array or None, value, location) for a JSON data document, in order.
+) -> Iterator[tuple[str, int | None, Any, str | int | None, str | None]]:
+    """(key, index or None, value, where, raw) for a JSON data document, in document order.
+
+    ``where`` is None for array elements (their path follows from key and index), ``raw`` the
+    element's own JSON text, stored as is by the index.
 
     Only one array element is decoded at a time (by the C decoder); the text itself is the
     largest thing held in memory. ``on_position`` hears how far the reading has got.
@@ -106,18 +110,21 @@ def stream_json(
         raise _Malformed(f"expected {char!r}, {found}", *_line_col(text, pos))
 
     def value() -> Any:
-        nonlocal pos
+        nonlocal pos, raw_start, raw_end
+        raw_start = pos
         try:
             result, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
             raise _Malformed(exc.msg, *_line_col(text, exc.pos)) from None
         except RecursionError:
             raise _Malformed("nested too deeply", *_line_col(text, pos)) from None
+        raw_end = end
         pos = _WS.match(text, end).end()  # type: ignore[union-attr]
         return result
 
+    raw_start = raw_end = 0
     if not text.startswith("{", pos):
-        yield "$", None, value(), "$"  # not an object: let validation describe it
+        yield "$", None, value(), "$", None  # not an object: let validation describe it
         return
     expect("{")
     first = True
@@ -135,20 +142,23 @@ def stream_json(
             while not text.startswith("]", pos):
                 if index:
                     expect(",")
-                yield key, index, value(), f"$.{key}[{index}]"
+                element = value()
+                yield key, index, element, None, text[raw_start:raw_end]
                 index += 1
                 if on_position is not None and index % 5000 == 0:
                     on_position(pos)
             expect("]")
-            yield key, -1, None, f"$.{key}"  # marks that the array was present
+            yield key, -1, None, f"$.{key}", None  # marks that the array was present
         else:
-            yield key, None, value(), f"$.{key}"
+            yield key, None, value(), f"$.{key}", None
     expect("}")
     if pos != len(text):
         raise _Malformed("Extra data", *_line_col(text, pos))
 
 
-def stream_jsonl(lines: Iterator[str]) -> Iterator[tuple[str, int | None, Any, str]]:
+def stream_jsonl(
+    lines: Iterator[str],
+) -> Iterator[tuple[str, int | None, Any, str | int | None, str | None]]:
     """The same stream from a JSON Lines file: one ``{"type": ...}`` record per line."""
     counts = dict.fromkeys(ARRAYS, 0)
     for number, line in enumerate(lines, start=1):
@@ -158,24 +168,30 @@ def stream_jsonl(lines: Iterator[str]) -> Iterator[tuple[str, int | None, Any, s
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             raise _Malformed(exc.msg, number, exc.colno) from None
-        where = f"line {number}"
         if not isinstance(record, dict) or "type" not in record:
-            yield "$bad", None, record, where
+            yield "$bad", None, record, number, None
             continue
         kind = record.pop("type")
         if kind == "meta":
             version = record.pop("schema_version", None)
-            yield "schema_version", None, version, where
-            yield "meta", None, record, where
+            yield "schema_version", None, version, number, None
+            yield "meta", None, record, number, None
             continue
         array = TYPE_TO_ARRAY.get(kind) if isinstance(kind, str) else None
         if array is None:
-            yield "$badtype", None, kind, where
+            yield "$badtype", None, kind, number, None
             continue
-        yield array, counts[array], record, where
+        yield array, counts[array], record, number, line
         counts[array] += 1
     for array in ARRAYS:
-        yield array, -1, None, "$"
+        yield array, -1, None, "$", None
+
+
+BAD_RECORD = 'a record must be an object with a "type"'
+
+
+def bad_type(value: Any) -> str:
+    return f"unknown type {value!r} (event, treaty, quote, actor, era or meta)"
 
 
 def read_jsonl_document(path: Path) -> tuple[dict[str, Any], dict[tuple[str, int], str]]:
@@ -185,21 +201,16 @@ def read_jsonl_document(path: Path) -> tuple[dict[str, Any], dict[tuple[str, int
     problems: list[Problem] = []
     try:
         with path.open(encoding="utf-8-sig") as handle:
-            for key, index, value, where in stream_jsonl(iter(handle)):
+            for key, index, value, where, _raw in stream_jsonl(iter(handle)):
                 if key == "$bad":
-                    problems.append(Problem('a record must be an object with a "type"', path=where))
+                    problems.append(Problem(BAD_RECORD, path=f"line {where}"))
                 elif key == "$badtype":
-                    problems.append(
-                        Problem(
-                            f"unknown type {value!r} (event, treaty, quote, actor, era or meta)",
-                            path=where,
-                        )
-                    )
+                    problems.append(Problem(bad_type(value), path=f"line {where}"))
                 elif index is None:
                     document[key] = value
                 elif index >= 0:
                     document.setdefault(key, []).append(value)
-                    lines[(key, index)] = where
+                    lines[(key, index)] = f"line {where}"
                 else:
                     document.setdefault(key, [])
     except _Malformed as exc:
@@ -221,17 +232,17 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE events (
     pos INTEGER PRIMARY KEY, id TEXT, start TEXT, "end" TEXT, precision INTEGER,
     month INTEGER, day INTEGER, end_month INTEGER, end_day INTEGER,
-    kind TEXT, tone TEXT, tags TEXT, actors TEXT, treaties TEXT, title TEXT, folded TEXT, body TEXT);
+    kind TEXT, tone TEXT, tags TEXT, actors TEXT, treaties TEXT, ascii INTEGER, body TEXT);
 CREATE TABLE records (kind TEXT, pos INTEGER, id TEXT, body TEXT, PRIMARY KEY (kind, pos));
 """
 INDEXES = """
 CREATE INDEX events_order ON events (start, precision, id);
 CREATE INDEX events_end ON events ("end");
-CREATE INDEX events_id ON events (id);
-CREATE INDEX events_day ON events (month, day);
 """
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_SLUGS = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:\|[a-z0-9]+(?:-[a-z0-9]+)*)*")
+_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f]+")
 _EVENT_KEYS = frozenset(
     (
         "id",
@@ -248,88 +259,96 @@ _EVENT_KEYS = frozenset(
     )
 )
 _EVENT_REQUIRED = frozenset(("id", "date", "title", "summary", "kind", "tone", "sources"))
+_SOURCE_KEYS = frozenset(("title", "url"))
 _KINDS, _TONES, _TAGS = frozenset(KINDS), frozenset(TONES), frozenset(TAGS)
 
 
-def _date_ok(value: object) -> bool:
-    if not isinstance(value, str) or not ISO_PARTIAL.fullmatch(value):
-        return False
-    if len(value) == 4:
-        return value != "0000"
-    month = int(value[5:7])
-    if not 1 <= month <= 12 or value[:4] == "0000":
-        return False
-    return len(value) == 7 or (1 <= int(value[8:10]) <= 28) or _real_day(value)
+@functools.lru_cache(maxsize=1 << 17)
+def _span(value: str) -> tuple[str, str, int, int | None, int | None] | None:
+    """(first day, last day, precision, month, day) of a stored date, or None if invalid.
 
-
-def _real_day(value: str) -> bool:
+    Dates repeat a great deal in large files, hence the cache.
+    """
     try:
-        PartialDate.parse(value)
-        return True
+        date = PartialDate.parse(value)
     except ValueError:
-        return False
-
-
-def _strings(value: object, slug: bool = False) -> bool:
-    return isinstance(value, list) and all(
-        isinstance(v, str) and (_SLUG.fullmatch(v) if slug else v) for v in value
+        return None
+    return (
+        date.start.isoformat(),
+        date.end.isoformat(),
+        int(date.precision),
+        date.month if date.day else None,
+        date.day,
     )
 
 
-def _event_is_plainly_valid(record: object) -> bool:
+def _slugs(value: Any) -> bool:
+    if type(value) is not list:
+        return False
+    if not value:
+        return True
+    return all(type(v) is str for v in value) and _SLUGS.fullmatch("|".join(value)) is not None
+
+
+def _event_is_plainly_valid(record: Any) -> bool:
     """A fast check of one event; anything doubtful goes to the full validator for messages."""
-    if not isinstance(record, dict):
+    if type(record) is not dict:
         return False
     keys = record.keys()
-    if not keys >= _EVENT_REQUIRED or not keys <= _EVENT_KEYS:
+    if not (keys >= _EVENT_REQUIRED and keys <= _EVENT_KEYS):
         return False
-    title, summary, sources = record["title"], record["summary"], record["sources"]
+    record_id, date, title, summary = (
+        record["id"],
+        record["date"],
+        record["title"],
+        record["summary"],
+    )
+    kind, tone, sources = record["kind"], record["tone"], record["sources"]
+    if type(record_id) is not str or _SLUG.fullmatch(record_id) is None:
+        return False
+    if type(date) is not str or (first := _span(date)) is None:
+        return False
     end = record.get("end_date")
+    if end is not None and (
+        type(end) is not str or (last := _span(end)) is None or last[1] < first[0]
+    ):
+        return False
+    if type(title) is not str or not title.strip() or "\n" in title or "\r" in title:
+        return False
+    if type(summary) is not str or not summary.strip():
+        return False
+    if type(kind) is not str or kind not in _KINDS or type(tone) is not str or tone not in _TONES:
+        return False
+    if not _slugs(record.get("actors", [])) or not _slugs(record.get("treaties", [])):
+        return False
+    tags = record.get("tags", [])
+    if type(tags) is not list or not all(type(t) is str and t in _TAGS for t in tags):
+        return False
+    if type(sources) is not list or not sources:
+        return False
+    for source in sources:
+        if type(source) is not dict or source.keys() != _SOURCE_KEYS:
+            return False
+        source_title, url = source["title"], source["url"]
+        if type(source_title) is not str or not source_title.strip() or "\n" in source_title:
+            return False
+        if type(url) is not str or _URL.fullmatch(url) is None:
+            return False
+    return True
+
+
+def _likeable(word: str) -> bool:
+    """Whether an ASCII ``LIKE`` on the raw JSON finds this folded word wherever fold() would."""
     return (
-        isinstance(record["id"], str)
-        and _SLUG.fullmatch(record["id"]) is not None
-        and _date_ok(record["date"])
-        and (
-            end is None
-            or (
-                _date_ok(end)
-                and PartialDate.parse(end).end >= PartialDate.parse(record["date"]).start
-            )
-        )
-        and isinstance(title, str)
-        and title.strip() != ""
-        and "\n" not in title
-        and "\r" not in title
-        and isinstance(summary, str)
-        and summary.strip() != ""
-        and record["kind"] in _KINDS
-        and record["tone"] in _TONES
-        and _strings(record.get("actors", []), slug=True)
-        and _strings(record.get("treaties", []), slug=True)
-        and isinstance(record.get("tags", []), list)
-        and all(t in _TAGS for t in record.get("tags", []))
-        and isinstance(sources, list)
-        and len(sources) > 0
-        and all(
-            isinstance(s, dict)
-            and s.keys() == {"title", "url"}
-            and isinstance(s["title"], str)
-            and s["title"].strip()
-            and isinstance(s["url"], str)
-            and s["url"].startswith(("http://", "https://"))
-            and " " not in s["url"]
-            for s in sources
-        )
+        bool(word)
+        and word.isascii()
+        and not any(c in word for c in '"\\\x7f')
+        and word.isprintable()
     )
 
 
-def _folded(text: str) -> str:
-    """``query.fold`` — cheaply for plain ASCII text, which needs no accent stripping."""
-    if text.isascii():
-        return " ".join(text.casefold().split())
-    from .query import fold
-
-    return fold(text)
+def _like_escape(word: str) -> str:
+    return word.replace("!", "!!").replace("%", "!%").replace("_", "!_")
 
 
 def _bar(total_bytes: int) -> Callable[[int], None]:
@@ -344,9 +363,8 @@ def _bar(total_bytes: int) -> Callable[[int], None]:
         if percent != state["shown"]:
             state["shown"] = percent
             filled = percent * width // 100
-            sys.stderr.write(
-                f"\rrelcli: indexing [{'#' * filled}{'.' * (width - filled)}] {percent:3d}%"
-            )
+            bar = "#" * filled + "." * (width - filled)
+            sys.stderr.write(f"\rrelcli: indexing [{bar}] {percent:3d}%")
             sys.stderr.flush()
             if percent == 100:
                 sys.stderr.write("\r" + " " * (width + 30) + "\r")
@@ -365,51 +383,73 @@ class _Builder:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
         os.close(handle)
         self.temporary = Path(temporary)
-        self.db = sqlite3.connect(self.temporary)
-        self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
+        self.db = sqlite3.connect(self.temporary, check_same_thread=False)
+        self.db.executescript(
+            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-65536;" + SCHEMA
+        )
         self.rows: list[tuple[Any, ...]] = []
         self.records: list[tuple[Any, ...]] = []
+        # SQLite releases the GIL while it works: a writer thread inserts one batch while the
+        # main thread parses and checks the next, so the two cores share the first run.
+        import queue
+        import threading
+
+        self.batches: queue.Queue[list[tuple[Any, ...]] | None] = queue.Queue(maxsize=4)
+        self.write_error: BaseException | None = None
+        self.writer = threading.Thread(target=self._write_batches, daemon=True)
+        self.writer.start()
         self.seen_arrays: set[str] = set()
         self.top: dict[str, Any] = {}
-        self.where: dict[tuple[str, int], str] = {}
+        self.lines: dict[str, list[int]] = {}  # JSON Lines: the line of each record, per array
         self.not_object = False
+        self.event_ids: set[str] = set()
+        self.repeated_ids: list[int] = []
+        self.titles: dict[int, int] = {}  # hash of (date, folded title) -> first position
+        self.same_title: list[tuple[int, int]] = []
+        self.actor_refs: set[str] = set()
+        self.treaty_refs: set[str] = set()
+        self.count = 0
 
     def fail(self, message: str, path: str) -> None:
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(Problem(message, path=path))
 
-    def add(self, key: str, index: int | None, value: Any, where: str) -> None:
+    def where(self, array: str, index: int) -> str:
+        lines = self.lines.get(array)
+        if lines is not None and index < len(lines):
+            return f"line {lines[index]}"
+        return f"$.{array}[{index}]"
+
+    def add(self, key: str, index: int | None, value: Any, where: Any, raw: str | None) -> None:
         if key == "$":
             from .store import _kind
 
             self.fail(f"expected an object, found {_kind(value)}", "$")
             self.not_object = True
         elif key == "$bad":
-            self.fail('a record must be an object with a "type"', where)
+            self.fail(BAD_RECORD, f"line {where}")
         elif key == "$badtype":
-            self.fail(f"unknown type {value!r} (event, treaty, quote, actor, era or meta)", where)
+            self.fail(bad_type(value), f"line {where}")
         elif index is None:
             self.top[key] = value
         elif index < 0:
             self.seen_arrays.add(key)
-        elif key == "events":
-            self._event(index, value, where)
         else:
-            self.records.append(
-                (
-                    key,
-                    index,
-                    value.get("id") if isinstance(value, dict) else None,
-                    json.dumps(value, ensure_ascii=False),
-                )
-            )
-            self.where[(key, index)] = where
+            if isinstance(where, int):
+                self.lines.setdefault(key, []).append(where)
+            if key == "events":
+                self._event(index, value, raw)
+            else:
+                record_id = value.get("id") if isinstance(value, dict) else None
+                body = json.dumps(value, ensure_ascii=False)  # small tables: re-encode
+                self.records.append((key, index, record_id, body))
 
-    def _event(self, index: int, record: Any, where: str) -> None:
+    def _event(self, index: int, record: Any, raw: str | None) -> None:
         if not _event_is_plainly_valid(record):
             from .store import _Checker, _event
 
             check = _Checker()
+            where = self.where("events", index)
             in_document = where.startswith("$")
             _event(check, record, where if in_document else "$")
             for problem in check.problems:
@@ -419,41 +459,73 @@ class _Builder:
                 self.fail(problem.message, located)
             if check.problems:
                 return
-        start = PartialDate.parse(record["date"])
-        end = PartialDate.parse(record["end_date"]) if record.get("end_date") else None
-        last = end or start
+        first = _span(record["date"])
+        end_date = record.get("end_date")
+        last = _span(end_date) if end_date else first
+        assert first is not None and last is not None
+        record_id, title = record["id"], record["title"]
+        if record_id in self.event_ids:
+            self.repeated_ids.append(index)
+        else:
+            self.event_ids.add(record_id)
+        key = hash((record["date"], title.casefold()))
+        if key in self.titles:
+            self.same_title.append((self.titles[key], index))
+        else:
+            self.titles[key] = index
+        actors = record.get("actors") or ()
+        treaties = record.get("treaties") or ()
+        body = raw if raw is not None else json.dumps(record, ensure_ascii=False)
+        self.actor_refs.update(actors)
+        self.treaty_refs.update(treaties)
         self.rows.append(
             (
                 index,
-                record["id"],
-                start.start.isoformat(),
-                last.end.isoformat(),
-                int(start.precision),
-                start.month if start.day else None,
-                start.day,
-                end.month if end and end.day else None,
-                end.day if end else None,
+                record_id,
+                first[0],
+                last[1],
+                first[2],
+                first[3],
+                first[4],
+                last[3] if end_date else None,
+                last[4] if end_date else None,
                 record["kind"],
                 record["tone"],
                 "|" + "|".join(record.get("tags", ())) + "|",
-                "|" + "|".join(record.get("actors", ())) + "|",
-                "|" + "|".join(record.get("treaties", ())) + "|",
-                record["title"],
-                _folded(record["title"]) + "\n" + _folded(record["summary"]),
-                json.dumps(record, ensure_ascii=False),
+                "|" + "|".join(actors) + "|",
+                "|" + "|".join(treaties) + "|",
+                body.isascii() and "\\u" not in body,  # no text that folding would change
+                body,
             )
         )
-        self.where[("events", index)] = where
+        self.count += 1
         if len(self.rows) >= 20000:
             self._flush()
 
+    def _write_batches(self) -> None:
+        insert = "INSERT INTO events VALUES (" + ",".join("?" * 16) + ")"
+        while (batch := self.batches.get()) is not None:
+            if self.write_error is None:
+                try:
+                    self.db.executemany(insert, batch)
+                except BaseException as exc:
+                    self.write_error = exc
+
     def _flush(self) -> None:
-        self.db.executemany("INSERT INTO events VALUES (" + ",".join("?" * 17) + ")", self.rows)
-        self.rows.clear()
+        if self.rows:
+            self.batches.put(self.rows)
+            self.rows = []
+
+    def _join_writer(self) -> None:
+        self._flush()
+        self.batches.put(None)
+        self.writer.join()
+        if self.write_error is not None:
+            raise self.write_error
 
     def finish(self, fingerprint: tuple[Any, ...]) -> list[Problem]:
         """Check what needs the whole file; return the problems (the index is kept only if none)."""
-        self._flush()
+        self._join_writer()
         self.db.executemany("INSERT INTO records VALUES (?, ?, ?, ?)", self.records)
         self.db.executescript(INDEXES)
         self._check_document()
@@ -463,6 +535,7 @@ class _Builder:
                 [
                     ("fingerprint", json.dumps(list(fingerprint))),
                     ("meta", json.dumps(self.top.get("meta", {}))),
+                    ("events", str(self.count)),
                 ],
             )
         self.db.commit()
@@ -470,7 +543,7 @@ class _Builder:
         return self.problems
 
     def _check_document(self) -> None:
-        """The rules of ``store.build`` for the small tables, and cross-record checks in SQL."""
+        """The rules of ``store.build`` for the small tables, and cross-record checks."""
         from .store import build
 
         if self.not_object:
@@ -502,8 +575,8 @@ class _Builder:
             ]  # arrays of the wrong type and unknown keys: build() words them
         small.setdefault("events", [])
         positions: dict[str, list[int]] = {a: [] for a in ARRAYS}
-        rows = self.db.execute("SELECT kind, pos, id, body FROM records ORDER BY kind, pos")
-        for kind, pos, _id, body in rows:
+        rows = self.db.execute("SELECT kind, pos, body FROM records ORDER BY kind, pos")
+        for kind, pos, body in rows:
             small[kind].append(json.loads(body))
             positions[kind].append(pos)
         # Events were validated one by one while streaming; build() checks the small tables and
@@ -511,8 +584,7 @@ class _Builder:
         streamed_events = isinstance(small["events"], list)
         if streamed_events:
             small["events"] = []
-        event_ids = {row[0] for row in self.db.execute("SELECT id FROM events")}
-        _dataset, problems = build(small, known_event_ids=event_ids)
+        _dataset, problems = build(small, known_event_ids=self.event_ids)
         for problem in problems:
             self.fail(problem.message, self._relocate(problem.path, positions))
         if (
@@ -530,50 +602,47 @@ class _Builder:
         array, index, rest = match.group(1), int(match.group(2)), match.group(3)
         if array not in positions or index >= len(positions[array]):
             return path
-        where = self.where.get((array, positions[array][index]), path)
-        return f"{where}{rest}" if where.startswith("$") else f"{where}: ${rest}" if rest else where
+        where = self.where(array, positions[array][index])
+        if where.startswith("$"):
+            return where + rest
+        return f"{where}: ${rest}" if rest else where
 
     def _check_events(self, small: dict[str, Any]) -> None:
-        actor_ids = {a.get("id") for a in small["actors"] if isinstance(a, dict)}
-        treaty_ids = {t.get("id") for t in small["treaties"] if isinstance(t, dict)}
-        duplicates = self.db.execute(
-            "SELECT id, MIN(pos), MAX(pos) FROM events GROUP BY id HAVING COUNT(*) > 1 LIMIT ?",
-            (MAX_PROBLEMS,),
-        )
-        for record_id, first, last in duplicates:
+        for index in self.repeated_ids:
+            body = self._event_json(index)
+            first = self.db.execute(
+                "SELECT MIN(pos) FROM events WHERE id = ?", (body.get("id"),)
+            ).fetchone()[0]
             self.fail(
-                f"duplicate id {record_id!r} (first at [{first}])",
-                f"{self.where.get(('events', last), '$.events')}.id",
+                f"duplicate id {body.get('id')!r} (first at [{first}])",
+                f"{self.where('events', index)}.id",
             )
-        same = self.db.execute(
-            'SELECT MIN(pos), MAX(pos) FROM events GROUP BY start, precision, "end", lower(title) '
-            "HAVING COUNT(*) > 1 LIMIT ?",
-            (MAX_PROBLEMS,),
-        )
-        for first, last in same:
-            a, b = (self._event_json(p) for p in (first, last))
+        for first, later in self.same_title:
+            a, b = self._event_json(first), self._event_json(later)
             if (
                 a.get("date") == b.get("date")
                 and a.get("title", "").casefold() == b.get("title", "").casefold()
             ):
                 self.fail(
                     f"duplicate of $.events[{first}] (same date and title)",
-                    self.where.get(("events", last), "$.events"),
+                    self.where("events", later),
                 )
-        for pos, actors, treaties in self.db.execute("SELECT pos, actors, treaties FROM events"):
-            for n, actor in enumerate(actors.strip("|").split("|") if actors != "||" else ()):
-                if actor not in actor_ids:
+        actor_ids = {a.get("id") for a in small["actors"] if isinstance(a, dict)}
+        treaty_ids = {t.get("id") for t in small["treaties"] if isinstance(t, dict)}
+        for column, refs, known, what in (
+            ("actors", self.actor_refs, actor_ids, "actor"),
+            ("treaties", self.treaty_refs, treaty_ids, "treaty"),
+        ):
+            for missing in sorted(refs - known):  # rare: find where each dangling id is used
+                query = (
+                    f"SELECT pos, {column} FROM events WHERE instr({column}, ?) > 0 ORDER BY pos"
+                )
+                for pos, listed in self.db.execute(query, (f"|{missing}|",)):
+                    n = listed.strip("|").split("|").index(missing)
                     self.fail(
-                        f"no actor with id {actor!r}", f"{self.where[('events', pos)]}.actors[{n}]"
+                        f"no {what} with id {missing!r}",
+                        f"{self.where('events', pos)}.{column}[{n}]",
                     )
-            for n, treaty in enumerate(treaties.strip("|").split("|") if treaties != "||" else ()):
-                if treaty not in treaty_ids:
-                    self.fail(
-                        f"no treaty with id {treaty!r}",
-                        f"{self.where[('events', pos)]}.treaties[{n}]",
-                    )
-            if len(self.problems) >= MAX_PROBLEMS:
-                return
 
     def _event_json(self, pos: int) -> dict[str, Any]:
         row = self.db.execute("SELECT body FROM events WHERE pos = ?", (pos,)).fetchone()
@@ -591,31 +660,26 @@ def build_index(path: Path, target: Path) -> None:
     try:
         if path.suffix == ".jsonl":
             with path.open(encoding="utf-8-sig") as handle:
-                for key, index, value, where in stream_jsonl(_counting(handle, progress)):
-                    builder.add(key, index, value, where)
+                for item in stream_jsonl(_counting(handle, progress)):
+                    builder.add(*item)
         else:
             text = read_text(path)
             if not text.strip():
                 raise DataFileError(shown, [Problem("the file is empty")])
             scale = path.stat().st_size / max(len(text), 1)
-            for key, index, value, where in stream_json(
-                text, lambda pos: progress(int(pos * scale))
-            ):
-                builder.add(key, index, value, where)
+            for item in stream_json(text, lambda pos: progress(int(pos * scale))):
+                builder.add(*item)
             del text
         progress(path.stat().st_size)
         problems = builder.finish(fingerprint)
     except _Malformed as exc:
-        builder.db.close()
-        os.unlink(builder.temporary)
+        _discard(builder)
         raise DataFileError(shown, [exc.problem]) from None
     except UnicodeDecodeError as exc:
-        builder.db.close()
-        os.unlink(builder.temporary)
+        _discard(builder)
         raise DataFileError(shown, [Problem(f"not UTF-8 text ({exc.reason})")]) from None
     except BaseException:
-        builder.db.close()
-        os.unlink(builder.temporary)
+        _discard(builder)
         raise
     if problems:
         os.unlink(builder.temporary)
@@ -624,6 +688,15 @@ def build_index(path: Path, target: Path) -> None:
         os.unlink(builder.temporary)
         return
     os.replace(builder.temporary, target)
+
+
+def _discard(builder: _Builder) -> None:
+    with contextlib.suppress(BaseException):
+        builder._join_writer()
+    with contextlib.suppress(Exception):
+        builder.db.close()
+    with contextlib.suppress(OSError):
+        os.unlink(builder.temporary)
 
 
 def _counting(handle: Any, progress: Callable[[int], None]) -> Iterator[str]:
@@ -715,7 +788,21 @@ class IndexedDataset:
         return as_dataset(self).to_json()
 
     def event_count(self) -> int:
-        return int(self.db.execute("SELECT COUNT(*) FROM events").fetchone()[0])
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'events'").fetchone()
+        return (
+            int(row[0])
+            if row
+            else int(self.db.execute("SELECT COUNT(*) FROM events").fetchone()[0])
+        )
+
+    def _selective(self, start: str) -> bool:
+        total = self.event_count()
+        if total < 5000:
+            return False
+        (after,) = self.db.execute(
+            'SELECT COUNT(*) FROM events WHERE "end" >= ?', (start,)
+        ).fetchone()
+        return bool(after * 4 < total)
 
     def count_overlapping(self, start: str, end: str) -> int:
         row = self.db.execute(
@@ -756,19 +843,36 @@ class IndexedDataset:
             for value in values:
                 where.append(f"instr({column}, ?) > 0")
                 params.append(f"|{value}|")
-        for text in texts:  # folded title and summary must contain the folded text
-            where.append("instr(folded, ?) > 0")
-            params.append(text)
+        for word in (w for text in texts for w in text.split()):
+            # The folded text's words all occur in the record's JSON, unless the JSON has
+            # characters folding would change (accents, dashes): those rows always pass.
+            if _likeable(word):
+                where.append("(ascii = 0 OR body LIKE ? ESCAPE '!')")
+                params.append(f"%{_like_escape(word)}%")
         for alternatives in any_of:  # at least one of (column, needle) must hold
-            where.append(
-                "(" + " OR ".join(f"instr({column}, ?) > 0" for column, _ in alternatives) + ")"
-            )
-            params += [needle for _, needle in alternatives]
+            tests, values = ["ascii = 0"], []
+            for column, needle in alternatives:
+                if column == "body":
+                    if not _likeable(needle):
+                        tests, values = [], []
+                        break
+                    tests.append("body LIKE ? ESCAPE '!'")
+                    values.append(f"%{_like_escape(needle)}%")
+                else:
+                    tests.append(f"instr({column}, ?) > 0")
+                    values.append(needle)
+            if tests:
+                where.append("(" + " OR ".join(tests) + ")")
+                params += values
         if month_day:
             where.append("((month = ? AND day = ?) OR (end_month = ? AND end_day = ?))")
             params += [*month_day, *month_day]
         order = "DESC" if reverse else "ASC"
         sql = "SELECT body FROM events"
+        if start and self._selective(start):
+            # Few events end after --from: find them by that index and sort them, rather than
+            # walk the whole chronological index (SQLite would choose the latter to avoid a sort).
+            sql += " INDEXED BY events_end"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += f" ORDER BY start {order}, precision {order}, id {order}"

@@ -108,7 +108,7 @@ def _event_candidates(dataset: Dataset, words: Sequence[str]) -> Iterable[Event]
         return dataset.events
     any_of = []
     for word in words:
-        alternatives = [("folded", word), ("tags", word), ("kind", word)]
+        alternatives = [("body", word)]
         actors = [
             a.id for a in dataset.actors if any(word in fold(n) for n in (a.name, *a.aliases))
         ]

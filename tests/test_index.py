@@ -231,7 +231,7 @@ def test_unwritable_cache_still_answers(
 
 def test_stream_json_reads_any_key_order() -> None:
     text = '{"events": [1, 2], "meta": {"a": 1}, "schema_version": 1}'
-    assert [(k, i) for k, i, _, _ in index.stream_json(text)] == [
+    assert [(k, i) for k, i, _, _, _ in index.stream_json(text)] == [
         ("events", 0),
         ("events", 1),
         ("events", -1),
