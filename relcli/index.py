@@ -234,10 +234,11 @@ CREATE TABLE events (
     month INTEGER, day INTEGER, end_month INTEGER, end_day INTEGER,
     kind TEXT, tone TEXT, tags TEXT, actors TEXT, treaties TEXT, ascii INTEGER, body TEXT);
 CREATE TABLE records (kind TEXT, pos INTEGER, id TEXT, body TEXT, PRIMARY KEY (kind, pos));
+CREATE TABLE event_treaties (treaty TEXT, pos INTEGER);
 """
 INDEXES = """
-CREATE INDEX events_order ON events (start, precision, id);
 CREATE INDEX events_end ON events ("end");
+CREATE INDEX event_treaties_treaty ON event_treaties (treaty);
 """
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -408,6 +409,7 @@ class _Builder:
         self.same_title: list[tuple[int, int]] = []
         self.actor_refs: set[str] = set()
         self.treaty_refs: set[str] = set()
+        self.treaty_links: list[tuple[str, int]] = []
         self.count = 0
 
     def fail(self, message: str, path: str) -> None:
@@ -478,6 +480,8 @@ class _Builder:
         body = raw if raw is not None else json.dumps(record, ensure_ascii=False)
         self.actor_refs.update(actors)
         self.treaty_refs.update(treaties)
+        for treaty in treaties:
+            self.treaty_links.append((treaty, index))
         self.rows.append(
             (
                 index,
@@ -527,6 +531,7 @@ class _Builder:
         """Check what needs the whole file; return the problems (the index is kept only if none)."""
         self._join_writer()
         self.db.executemany("INSERT INTO records VALUES (?, ?, ?, ?)", self.records)
+        self.db.executemany("INSERT INTO event_treaties VALUES (?, ?)", self.treaty_links)
         self.db.executescript(INDEXES)
         self._check_document()
         if not self.problems:
@@ -839,7 +844,10 @@ class IndexedDataset:
         if kinds:
             where.append(f"kind IN ({','.join('?' * len(kinds))})")
             params += list(kinds)
-        for column, values in (("tags", tags), ("actors", actors), ("treaties", treaties)):
+        for treaty in treaties:  # the link table finds them without reading every event
+            where.append("pos IN (SELECT pos FROM event_treaties WHERE treaty = ?)")
+            params.append(treaty)
+        for column, values in (("tags", tags), ("actors", actors)):
             for value in values:
                 where.append(f"instr({column}, ?) > 0")
                 params.append(f"|{value}|")
