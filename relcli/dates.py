@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
+
+from .records import FrozenRecord, set_field
 
 ISO_PARTIAL = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
@@ -47,40 +48,42 @@ class InvalidDate(ValueError):
     """A string that is not a real ISO partial date (bad shape, month 13, 2013-02-30, year 0)."""
 
 
-@dataclass(frozen=True, slots=True)
-class DateRange:
+class DateRange(FrozenRecord):
     """A closed interval of days. Records and user filters are compared as ranges."""
 
+    __slots__ = ("end", "start")
     start: date
     end: date
+
+    def __init__(self, start: date, end: date) -> None:
+        set_field(self, "start", start)
+        set_field(self, "end", end)
 
     def overlaps(self, other: DateRange) -> bool:
         return self.start <= other.end and other.start <= self.end
 
 
-@dataclass(frozen=True, slots=True)
-class PartialDate:
+class PartialDate(FrozenRecord):
     """A year, a month of a year, or a day; ``None`` marks the parts the source does not give."""
 
+    __slots__ = ("day", "month", "year")
     year: int
-    month: int | None = None
-    day: int | None = None
+    month: int | None
+    day: int | None
 
-    def __post_init__(self) -> None:
-        if not 1 <= self.year <= 9999:
-            raise InvalidDate(f"year {self.year} is out of range 1..9999")
-        if self.month is None:
-            if self.day is not None:
+    def __init__(self, year: int, month: int | None = None, day: int | None = None) -> None:
+        if not 1 <= year <= 9999:
+            raise InvalidDate(f"year {year} is out of range 1..9999")
+        if month is None:
+            if day is not None:
                 raise InvalidDate("a day needs a month")
-            return
-        if not 1 <= self.month <= 12:
-            raise InvalidDate(f"month {self.month} is out of range 1..12")
-        if self.day is not None:
-            last = calendar.monthrange(self.year, self.month)[1]
-            if not 1 <= self.day <= last:
-                raise InvalidDate(
-                    f"day {self.day} does not exist in {self.year:04d}-{self.month:02d}"
-                )
+        elif not 1 <= month <= 12:
+            raise InvalidDate(f"month {month} is out of range 1..12")
+        elif day is not None and not (1 <= day <= 28 or 1 <= day <= _last_day(year, month)):
+            raise InvalidDate(f"day {day} does not exist in {year:04d}-{month:02d}")
+        set_field(self, "year", year)
+        set_field(self, "month", month)
+        set_field(self, "day", day)
 
     @classmethod
     def parse(cls, text: str) -> PartialDate:
@@ -90,6 +93,15 @@ class PartialDate:
             raise InvalidDate(f"{text!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
         year, month, day = match.groups()
         return cls(int(year), int(month) if month else None, int(day) if day else None)
+
+    @classmethod
+    def from_valid_iso(cls, text: str) -> PartialDate:
+        """Read a date validated before (the load cache, the index): slicing, not the regex."""
+        if len(text) == 4:
+            return cls(int(text))
+        if len(text) == 7:
+            return cls(int(text[:4]), int(text[5:7]))
+        return cls(int(text[:4]), int(text[5:7]), int(text[8:10]))
 
     @classmethod
     def from_date(cls, value: date, precision: Precision = Precision.DAY) -> PartialDate:
@@ -148,6 +160,10 @@ class PartialDate:
 
     def __str__(self) -> str:
         return self.iso()
+
+
+def _last_day(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
 
 
 def span(start: PartialDate, end: PartialDate | None) -> DateRange:

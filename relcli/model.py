@@ -1,4 +1,4 @@
-"""The records relcli knows: frozen dataclasses mirroring the data schema (version 1).
+"""The records relcli knows: immutable value classes mirroring the data schema (version 1).
 
 ``to_json`` gives each record back in the schema's own keys, so JSON output can be fed to
 ``relcli --data`` again. Optional keys are always present (``null`` or ``[]`` when empty), so
@@ -7,10 +7,10 @@ scripts see one stable shape.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from .dates import DateRange, PartialDate, span
+from .records import FrozenRecord, set_field
 
 SCHEMA_VERSION = 1
 
@@ -24,18 +24,33 @@ def _date_or_none(value: PartialDate | None) -> str | None:
     return value.iso() if value is not None else None
 
 
+_known_dates: dict[str, PartialDate] = {}
+
+
+def _valid_date(text: str) -> PartialDate:
+    """Dates repeat across records, and a ``PartialDate`` is immutable: build each one once."""
+    found = _known_dates.get(text)
+    if found is None:
+        found = _known_dates[text] = PartialDate.from_valid_iso(text)
+    return found
+
+
 def _date(text: str | None) -> PartialDate | None:
-    return PartialDate.parse(text) if text is not None else None
+    return _valid_date(text) if text is not None else None
 
 
 # The ``from_json`` constructors below rebuild records from JSON that was validated before (the
 # load cache, the index of large files); they do not check anything. Use ``store.load`` for input.
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(FrozenRecord):
+    __slots__ = ("title", "url")
     title: str
     url: str
+
+    def __init__(self, title: str, url: str) -> None:
+        set_field(self, "title", title)
+        set_field(self, "url", url)
 
     def to_json(self) -> JSON:
         return {"title": self.title, "url": self.url}
@@ -45,11 +60,16 @@ class Source:
         return cls(data["title"], data["url"])
 
 
-@dataclass(frozen=True, slots=True)
-class Role:
+class Role(FrozenRecord):
+    __slots__ = ("end", "start", "title")
     title: str
     start: PartialDate
-    end: PartialDate | None = None
+    end: PartialDate | None
+
+    def __init__(self, title: str, start: PartialDate, end: PartialDate | None = None) -> None:
+        set_field(self, "title", title)
+        set_field(self, "start", start)
+        set_field(self, "end", end)
 
     @property
     def range(self) -> DateRange:
@@ -63,17 +83,33 @@ class Role:
 
     @classmethod
     def from_json(cls, data: JSON) -> Role:
-        return cls(data["title"], PartialDate.parse(data["from"]), _date(data.get("to")))
+        return cls(data["title"], _valid_date(data["from"]), _date(data.get("to")))
 
 
-@dataclass(frozen=True, slots=True)
-class Actor:
+class Actor(FrozenRecord):
+    __slots__ = ("aliases", "country", "id", "name", "roles", "sources")
     id: str
     name: str
     country: str
-    roles: tuple[Role, ...] = ()
-    aliases: tuple[str, ...] = ()
-    sources: tuple[Source, ...] = ()
+    roles: tuple[Role, ...]
+    aliases: tuple[str, ...]
+    sources: tuple[Source, ...]
+
+    def __init__(
+        self,
+        id: str,
+        name: str,
+        country: str,
+        roles: tuple[Role, ...] = (),
+        aliases: tuple[str, ...] = (),
+        sources: tuple[Source, ...] = (),
+    ) -> None:
+        set_field(self, "id", id)
+        set_field(self, "name", name)
+        set_field(self, "country", country)
+        set_field(self, "roles", roles)
+        set_field(self, "aliases", aliases)
+        set_field(self, "sources", sources)
 
     def to_json(self) -> JSON:
         return {
@@ -97,13 +133,27 @@ class Actor:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Milestone:
+class Milestone(FrozenRecord):
+    __slots__ = ("date", "event", "party", "place", "what")
     date: PartialDate
     what: str
-    party: str | None = None
-    place: str | None = None
-    event: str | None = None
+    party: str | None
+    place: str | None
+    event: str | None
+
+    def __init__(
+        self,
+        date: PartialDate,
+        what: str,
+        party: str | None = None,
+        place: str | None = None,
+        event: str | None = None,
+    ) -> None:
+        set_field(self, "date", date)
+        set_field(self, "what", what)
+        set_field(self, "party", party)
+        set_field(self, "place", place)
+        set_field(self, "event", event)
 
     def to_json(self) -> JSON:
         return {
@@ -117,7 +167,7 @@ class Milestone:
     @classmethod
     def from_json(cls, data: JSON) -> Milestone:
         return cls(
-            PartialDate.parse(data["date"]),
+            _valid_date(data["date"]),
             data["what"],
             data.get("party"),
             data.get("place"),
@@ -125,16 +175,36 @@ class Milestone:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Treaty:
+class Treaty(FrozenRecord):
+    __slots__ = ("aliases", "id", "milestones", "name", "parties", "sources", "status", "summary")
     id: str
     name: str
     summary: str
     status: str
     milestones: tuple[Milestone, ...]
     sources: tuple[Source, ...]
-    aliases: tuple[str, ...] = ()
-    parties: tuple[str, ...] = ()
+    aliases: tuple[str, ...]
+    parties: tuple[str, ...]
+
+    def __init__(
+        self,
+        id: str,
+        name: str,
+        summary: str,
+        status: str,
+        milestones: tuple[Milestone, ...],
+        sources: tuple[Source, ...],
+        aliases: tuple[str, ...] = (),
+        parties: tuple[str, ...] = (),
+    ) -> None:
+        set_field(self, "id", id)
+        set_field(self, "name", name)
+        set_field(self, "summary", summary)
+        set_field(self, "status", status)
+        set_field(self, "milestones", milestones)
+        set_field(self, "sources", sources)
+        set_field(self, "aliases", aliases)
+        set_field(self, "parties", parties)
 
     @property
     def signed(self) -> PartialDate | None:
@@ -170,8 +240,20 @@ class Treaty:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(FrozenRecord):
+    __slots__ = (
+        "actors",
+        "date",
+        "end_date",
+        "id",
+        "kind",
+        "sources",
+        "summary",
+        "tags",
+        "title",
+        "tone",
+        "treaties",
+    )
     id: str
     date: PartialDate
     title: str
@@ -179,10 +261,36 @@ class Event:
     kind: str
     tone: str
     sources: tuple[Source, ...]
-    end_date: PartialDate | None = None
-    actors: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    treaties: tuple[str, ...] = ()
+    end_date: PartialDate | None
+    actors: tuple[str, ...]
+    tags: tuple[str, ...]
+    treaties: tuple[str, ...]
+
+    def __init__(
+        self,
+        id: str,
+        date: PartialDate,
+        title: str,
+        summary: str,
+        kind: str,
+        tone: str,
+        sources: tuple[Source, ...],
+        end_date: PartialDate | None = None,
+        actors: tuple[str, ...] = (),
+        tags: tuple[str, ...] = (),
+        treaties: tuple[str, ...] = (),
+    ) -> None:
+        set_field(self, "id", id)
+        set_field(self, "date", date)
+        set_field(self, "title", title)
+        set_field(self, "summary", summary)
+        set_field(self, "kind", kind)
+        set_field(self, "tone", tone)
+        set_field(self, "sources", sources)
+        set_field(self, "end_date", end_date)
+        set_field(self, "actors", actors)
+        set_field(self, "tags", tags)
+        set_field(self, "treaties", treaties)
 
     @property
     def range(self) -> DateRange:
@@ -207,7 +315,7 @@ class Event:
     def from_json(cls, data: JSON) -> Event:
         return cls(
             data["id"],
-            PartialDate.parse(data["date"]),
+            _valid_date(data["date"]),
             data["title"],
             data["summary"],
             data["kind"],
@@ -220,15 +328,33 @@ class Event:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Quote:
+class Quote(FrozenRecord):
+    __slots__ = ("context", "date", "event", "id", "source", "speaker", "text")
     id: str
     text: str
     speaker: str
     date: PartialDate
     context: str
     source: Source
-    event: str | None = None
+    event: str | None
+
+    def __init__(
+        self,
+        id: str,
+        text: str,
+        speaker: str,
+        date: PartialDate,
+        context: str,
+        source: Source,
+        event: str | None = None,
+    ) -> None:
+        set_field(self, "id", id)
+        set_field(self, "text", text)
+        set_field(self, "speaker", speaker)
+        set_field(self, "date", date)
+        set_field(self, "context", context)
+        set_field(self, "source", source)
+        set_field(self, "event", event)
 
     @property
     def range(self) -> DateRange:
@@ -251,24 +377,42 @@ class Quote:
             data["id"],
             data["text"],
             data["speaker"],
-            PartialDate.parse(data["date"]),
+            _valid_date(data["date"]),
             data["context"],
             Source.from_json(data["source"]),
             data.get("event"),
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Era:
+class Era(FrozenRecord):
     """A named period (``Cold War``, ``détente``) usable as a date range with ``--during``."""
 
+    __slots__ = ("aliases", "end", "id", "name", "sources", "start", "summary")
     id: str
     name: str
     start: PartialDate
     summary: str
     sources: tuple[Source, ...]
-    end: PartialDate | None = None
-    aliases: tuple[str, ...] = ()
+    end: PartialDate | None
+    aliases: tuple[str, ...]
+
+    def __init__(
+        self,
+        id: str,
+        name: str,
+        start: PartialDate,
+        summary: str,
+        sources: tuple[Source, ...],
+        end: PartialDate | None = None,
+        aliases: tuple[str, ...] = (),
+    ) -> None:
+        set_field(self, "id", id)
+        set_field(self, "name", name)
+        set_field(self, "start", start)
+        set_field(self, "summary", summary)
+        set_field(self, "sources", sources)
+        set_field(self, "end", end)
+        set_field(self, "aliases", aliases)
 
     @property
     def range(self) -> DateRange:
@@ -292,7 +436,7 @@ class Era:
         return cls(
             data["id"],
             data["name"],
-            PartialDate.parse(data["from"]),
+            _valid_date(data["from"]),
             data["summary"],
             tuple(Source.from_json(s) for s in data["sources"]),
             _date(data.get("to")),
@@ -300,29 +444,82 @@ class Era:
         )
 
 
-@dataclass(frozen=True)
 class Dataset:
-    """A whole data file, with lookups by id built once."""
+    """A whole data file, with lookups by id built once. Compared by its records."""
 
+    __slots__ = (
+        "actor_by_id",
+        "actors",
+        "era_by_id",
+        "eras",
+        "event_by_id",
+        "events",
+        "meta",
+        "quote_by_id",
+        "quotes",
+        "schema_version",
+        "treaties",
+        "treaty_by_id",
+    )
     meta: JSON
     actors: tuple[Actor, ...]
     treaties: tuple[Treaty, ...]
     events: tuple[Event, ...]
     quotes: tuple[Quote, ...]
-    eras: tuple[Era, ...] = ()
-    schema_version: int = SCHEMA_VERSION
-    actor_by_id: dict[str, Actor] = field(init=False, repr=False, compare=False)
-    treaty_by_id: dict[str, Treaty] = field(init=False, repr=False, compare=False)
-    event_by_id: dict[str, Event] = field(init=False, repr=False, compare=False)
-    quote_by_id: dict[str, Quote] = field(init=False, repr=False, compare=False)
-    era_by_id: dict[str, Era] = field(init=False, repr=False, compare=False)
+    eras: tuple[Era, ...]
+    schema_version: int
+    actor_by_id: dict[str, Actor]
+    treaty_by_id: dict[str, Treaty]
+    event_by_id: dict[str, Event]
+    quote_by_id: dict[str, Quote]
+    era_by_id: dict[str, Era]
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "actor_by_id", {a.id: a for a in self.actors})
-        object.__setattr__(self, "treaty_by_id", {t.id: t for t in self.treaties})
-        object.__setattr__(self, "event_by_id", {e.id: e for e in self.events})
-        object.__setattr__(self, "quote_by_id", {q.id: q for q in self.quotes})
-        object.__setattr__(self, "era_by_id", {e.id: e for e in self.eras})
+    def __init__(
+        self,
+        meta: JSON,
+        actors: tuple[Actor, ...],
+        treaties: tuple[Treaty, ...],
+        events: tuple[Event, ...],
+        quotes: tuple[Quote, ...],
+        eras: tuple[Era, ...] = (),
+        schema_version: int = SCHEMA_VERSION,
+    ) -> None:
+        self.meta = meta
+        self.actors = actors
+        self.treaties = treaties
+        self.events = events
+        self.quotes = quotes
+        self.eras = eras
+        self.schema_version = schema_version
+        self.actor_by_id = {a.id: a for a in actors}
+        self.treaty_by_id = {t.id: t for t in treaties}
+        self.event_by_id = {e.id: e for e in events}
+        self.quote_by_id = {q.id: q for q in quotes}
+        self.era_by_id = {e.id: e for e in eras}
+
+    def _compared(self) -> tuple[Any, ...]:
+        return (
+            self.meta,
+            self.actors,
+            self.treaties,
+            self.events,
+            self.quotes,
+            self.eras,
+            self.schema_version,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Dataset):
+            return NotImplemented
+        return self._compared() == other._compared()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"Dataset({len(self.events)} events, {len(self.treaties)} treaties, "
+            f"{len(self.quotes)} quotes, {len(self.actors)} actors, {len(self.eras)} eras)"
+        )
 
     def to_json(self) -> JSON:
         return {
