@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 import zlib
 from pathlib import Path
 from typing import Any
@@ -68,6 +67,8 @@ def location(path: Path, suffix: str) -> Path:
 
 
 def write_atomically(target: Path, data: bytes) -> None:
+    import tempfile  # only writers need it (~1 ms of start-up)
+
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:

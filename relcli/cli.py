@@ -1026,8 +1026,13 @@ def main(argv: list[str] | None = None) -> int:
     """Run relcli; return (and, as a console script, exit with) a documented exit code."""
     _tolerate_unencodable_output()
     args = _fields_alone_means_help(list(sys.argv[1:] if argv is None else argv))
-    command = _click_command(args)
     try:
+        if args == ["--version"]:  # answered before any Click objects are built: scripts ask
+            from . import __version__
+
+            typer.echo(f"relcli {__version__}")
+            return EXIT_OK
+        command = _click_command(args)
         result = command.main(args=args, prog_name="relcli", standalone_mode=False)
         code = result if isinstance(result, int) else EXIT_OK
         if code == EXIT_INTERRUPTED:

@@ -120,6 +120,18 @@ def test_shell_pipeline_with_pipefail(big_data: Path) -> None:
     assert result.returncode == 0 and result.stderr == ""
 
 
+def test_version_fast_path_to_a_closed_pipe() -> None:
+    """`relcli --version` skips Click; it must still end quietly when the reader is gone."""
+    result = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", f"{' '.join(command())} --version | head -c 0"],
+        capture_output=True,
+        text=True,
+        env=env(),
+    )
+    assert result.returncode == 0 and result.stderr == ""
+    assert run("--version").stdout.startswith("relcli ")
+
+
 def test_non_utf8_locale_still_prints() -> None:
     result = run(
         "--data",
