@@ -3,8 +3,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from relcli import query, store
 from relcli.render import FORMATS, EventDetail, Listing, RenderOptions, TreatyDetail, renderer
@@ -135,3 +138,48 @@ def test_json_escapes_only_the_dangerous_and_round_trips() -> None:
     text = escape_json_controls(json.dumps({"t": HOSTILE}, ensure_ascii=False))
     assert "\u202e" not in text and "\x9b" not in text and "\x1b" not in text
     assert json.loads(text)["t"] == HOSTILE
+
+
+# The timeline's rows are laid out by hand (render/table.py): from plain strings on a pipe, from
+# Rich Text on a terminal. Both must wrap exactly as Rich does and agree with each other.
+
+_WRAP_TEXT = st.lists(
+    st.sampled_from(["a", "b", " ", "Z", "é", "漢", "\n", "-", "—", "\u00a0", "  ", "word", "Δ"]),
+    min_size=1,
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_WRAP_TEXT, width=st.integers(min_value=1, max_value=40))
+def test_plain_wrap_is_richs_wrap(text: str, width: int) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    from relcli.render.table import wrap_plain
+
+    console = Console(file=io.StringIO(), width=80, color_system=None)
+    expected = [line.plain for line in Text(text).wrap(console, width, overflow="ellipsis")]
+    assert wrap_plain(text, width) == expected
+
+
+def _without_escapes(text: str) -> list[str]:
+    return [line.rstrip() for line in re.sub(r"\x1b\[[0-9;]*m", "", text).splitlines()]
+
+
+@pytest.mark.parametrize("width", [20, 24, 37, 60, 100, 161])
+def test_styled_and_plain_timelines_have_one_layout(width: int) -> None:
+    styled = renderer("table")(listing(), RenderOptions(width=width, styled=True, color=True))
+    plain = renderer("table")(listing(), RenderOptions(width=width))
+    assert "\x1b[" in styled and "\x1b[" not in plain
+    assert _without_escapes(styled) == plain.splitlines()
+
+
+def test_timeline_columns_follow_richs_ratio() -> None:
+    """Date as wide as its widest value; the rest shared 3:2, rounded up for the title."""
+    text = renderer("table")(listing(), RenderOptions(width=100))
+    row = next(line for line in text.splitlines() if line.startswith("8 Dec 1987"))
+    # 1987 has only day dates: the date column is 11 wide, then two spaces.
+    assert row[11:13] == "  " and row[13] != " "
+    who = row.index("Ronald Reagan")
+    assert who == 13 + 51 + 2  # title 51 = ceil(3 * (100 - 11 - 1) / 5) - 2

@@ -8,13 +8,16 @@ a string; the CLI writes it, so a closed pipe is handled in one place.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Sequence
 from itertools import groupby
 
 from rich import box
-from rich.console import Console, Group, RenderableType
+from rich.cells import cell_len, set_cell_size
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
 from rich.rule import Rule
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -102,22 +105,125 @@ def _names(dataset: Dataset, actor_ids: Sequence[str]) -> str:
     )
 
 
-def _event_rows(events: Sequence[Event], dataset: Dataset) -> Table:
-    table = Table(box=None, show_header=False, pad_edge=False, expand=True, padding=(0, 1))
-    table.add_column("date", no_wrap=True, style="bold", min_width=11)
-    table.add_column("event", ratio=3)
-    table.add_column("who", ratio=2, style="dim")
-    for event in events:
-        title = _t(event.title, "bold", one_line=True)
-        title.append_text(Text("  ")).append_text(_t(event.id, "dim cyan"))
-        who = _t(_names(dataset, event.actors))
-        if event.tags:
-            if who:
-                who.append("\n")
-            who.append_text(_t(" ".join(f"#{t}" for t in event.tags), "italic"))
-        date = Text(human_span(event.date, event.end_date), style=TONE_STYLE.get(event.tone, ""))
-        table.add_row(date, title, who)
-    return table
+class _EventRows:
+    """Events as three columns — date, title and id, people and tags — laid out by hand.
+
+    A Rich ``Table`` measures and pads every cell through several passes (~0.7 ms a row, a
+    tenth of a second for a few years of events). The layout here is the one such a table
+    gave (date as wide as its longest value, the rest split 3:2, two spaces between columns),
+    built from Rich's own word wrapping, at about a tenth of the cost.
+    """
+
+    def __init__(self, events: Sequence[Event], dataset: Dataset) -> None:
+        self.events = events
+        self.dataset = dataset
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if not self.events:
+            return
+        dates = [
+            Text(human_span(e.date, e.end_date), style=f"bold {TONE_STYLE.get(e.tone, '')}")
+            for e in self.events
+        ]
+        date_width = max(11, *(d.cell_len for d in dates))
+        # Rich's share-out for a 3:2 split (padding counted in): the title rounds up.
+        flexible = options.max_width - date_width - 1
+        title_width = max(-(-(3 * flexible) // 5) - 2, 1)
+        who_width = max(flexible - title_width - 3, 1)
+        if console.color_system is None:  # a pipe or a file: the same layout from plain strings
+            yield from self._plain(date_width, title_width, who_width)
+            return
+        gap, new_line = Segment("  "), Segment.line()
+        for event, date in zip(self.events, dates, strict=True):
+            title = _t(event.title, "bold", one_line=True)
+            title.append_text(Text("  ")).append_text(_t(event.id, "dim cyan"))
+            who = _t(_names(self.dataset, event.actors), "dim")
+            if event.tags:
+                if who:
+                    who.append("\n")
+                who.append_text(_t(" ".join(f"#{t}" for t in event.tags), "dim italic"))
+            titles = title.wrap(console, title_width, overflow="ellipsis")
+            whos = who.wrap(console, who_width, overflow="ellipsis") if who else []
+            date.set_length(date_width)
+            for row in range(max(len(titles), len(whos), 1)):
+                if row == 0:
+                    yield from _segments(date, console)
+                else:
+                    yield Segment(" " * date_width)
+                yield gap
+                part = titles[row] if row < len(titles) else Text()
+                part.set_length(title_width)
+                yield from _segments(part, console)
+                if row < len(whos):
+                    yield gap
+                    yield from _segments(whos[row], console)
+                yield new_line
+
+    def _plain(self, date_width: int, title_width: int, who_width: int) -> Iterable[Segment]:
+        """Unstyled rows without Text objects: Rich's wrapping rules on strings (``wrap_plain``)."""
+        new_line = Segment.line()
+        for event in self.events:
+            date = human_span(event.date, event.end_date)
+            title = f"{clean(event.title, one_line=True)}  {clean(event.id)}"
+            who = clean(_names(self.dataset, event.actors))
+            if event.tags:
+                tags = clean(" ".join(f"#{t}" for t in event.tags))
+                who = f"{who}\n{tags}" if who else tags
+            titles = wrap_plain(title, title_width)
+            whos = wrap_plain(who, who_width) if who else []
+            for row in range(max(len(titles), len(whos), 1)):
+                first = date if row == 0 else ""
+                line = first + " " * (date_width - cell_len(first)) + "  "
+                part = titles[row] if row < len(titles) else ""
+                line += part + " " * (title_width - cell_len(part))
+                if row < len(whos):
+                    line += "  " + whos[row]
+                yield Segment(line)
+                yield new_line
+
+
+def _segments(text: Text, console: Console) -> Iterable[Segment]:
+    """A Text's own segments under its base style (``Text.render`` leaves that to the caller)."""
+    segments = text.render(console)
+    return Segment.apply_style(segments, console.get_style(text.style)) if text.style else segments
+
+
+_WORD = re.compile(r"\s*\S+\s*")
+
+
+def wrap_plain(text: str, width: int) -> list[str]:
+    """``Text(text).wrap(console, width, overflow="ellipsis")`` as strings, ten times faster.
+
+    The same rules as Rich's ``divide_line``: a word carries the spaces after it; a word that
+    does not fit moves to the next line; a word longer than a line stays whole and is cut with
+    an ellipsis. A property test holds this to Rich's own result.
+    """
+    lines: list[str] = []
+    for line in text.split("\n"):  # data text is cleaned first: no tabs
+        breaks: list[int] = []
+        offset = 0
+        for match in _WORD.finditer(line):
+            start, word = match.start(), match.group()
+            length = cell_len(word.rstrip())
+            if width - offset >= length:
+                offset += cell_len(word)
+            elif length > width or (offset and start):
+                if start:
+                    breaks.append(start)
+                offset = cell_len(word)
+        for begin, end in zip([0, *breaks], [*breaks, len(line)], strict=True):
+            piece = line[begin:end]
+            if len(piece) > width:  # Rich drops trailing blanks beyond the width
+                blanks = len(piece) - len(piece.rstrip())
+                piece = piece[: len(piece) - min(blanks, len(piece) - width)]
+            if cell_len(piece) > width:
+                piece = set_cell_size(piece, width - 1) + "…"
+            lines.append(piece)
+    return lines
+
+
+def _event_rows(events: Sequence[Event], dataset: Dataset) -> _EventRows:
+    return _EventRows(events, dataset)
 
 
 def _timeline(events: Sequence[Event], dataset: Dataset) -> Iterable[RenderableType]:
