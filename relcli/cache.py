@@ -22,10 +22,29 @@ from pathlib import Path
 from typing import Any
 
 FORMAT = 1  # bump when the cached representation changes
+INDEX_THRESHOLD = 16 * 1024 * 1024  # files this large are indexed (index.py), not cached whole
 
 
 def enabled() -> bool:
     return os.environ.get("RELCLI_CACHE", "1") not in ("0", "off", "no", "false")
+
+
+def wants_index(path: Path) -> bool:
+    """Whether ``path`` is read through its SQLite index (``index.py``) rather than loaded whole.
+
+    Decided here, without importing the index module, so a small file's start-up never pays
+    for it. ``RELCLI_INDEX=always|never`` and ``RELCLI_INDEX_THRESHOLD`` (bytes) override it.
+    """
+    mode = os.environ.get("RELCLI_INDEX", "auto")
+    if mode == "never":
+        return False
+    if mode == "always":
+        return True
+    try:
+        threshold = int(os.environ.get("RELCLI_INDEX_THRESHOLD", INDEX_THRESHOLD))
+        return path.stat().st_size >= threshold
+    except (OSError, ValueError):
+        return False
 
 
 def directory() -> Path:

@@ -7,7 +7,6 @@ reader for stored dates and for plain ISO input; natural language lives in ``use
 
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import date
 from enum import IntEnum
@@ -128,7 +127,7 @@ class PartialDate(FrozenRecord):
         if self.month is None:
             return date(self.year, 12, 31)
         if self.day is None:
-            return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+            return date(self.year, self.month, _last_day(self.year, self.month))
         return date(self.year, self.month, self.day)
 
     @property
@@ -162,8 +161,14 @@ class PartialDate(FrozenRecord):
         return self.iso()
 
 
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _last_day(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
+    """Days in a month of the proleptic Gregorian calendar (``calendar`` costs 0.6 ms to import)."""
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return _DAYS_IN_MONTH[month - 1]
 
 
 def span(start: PartialDate, end: PartialDate | None) -> DateRange:

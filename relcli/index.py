@@ -45,7 +45,6 @@ from .vocabulary import KINDS, TAGS
 if TYPE_CHECKING:
     import sqlite3
 
-DEFAULT_THRESHOLD = 16 * 1024 * 1024
 MAX_PROBLEMS = 100
 ARRAYS = ("actors", "treaties", "events", "quotes", "eras")
 TYPE_TO_ARRAY = {
@@ -55,20 +54,6 @@ TYPE_TO_ARRAY = {
     "quote": "quotes",
     "era": "eras",
 }
-
-
-def wanted(path: Path) -> bool:
-    """Whether ``path`` is read through the index rather than loaded whole."""
-    mode = os.environ.get("RELCLI_INDEX", "auto")
-    if mode == "never":
-        return False
-    if mode == "always":
-        return True
-    try:
-        threshold = int(os.environ.get("RELCLI_INDEX_THRESHOLD", DEFAULT_THRESHOLD))
-        return path.stat().st_size >= threshold
-    except (OSError, ValueError):
-        return False
 
 
 # ---- reading the source file as a stream of records -------------------------------------------
