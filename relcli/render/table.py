@@ -173,9 +173,9 @@ class _EventRows:
             whos = wrap_plain(who, who_width) if who else []
             for row in range(max(len(titles), len(whos), 1)):
                 first = date if row == 0 else ""
-                line = first + " " * (date_width - cell_len(first)) + "  "
+                line = first + " " * (date_width - _cells(first)) + "  "
                 part = titles[row] if row < len(titles) else ""
-                line += part + " " * (title_width - cell_len(part))
+                line += part + " " * (title_width - _cells(part))
                 if row < len(whos):
                     line += "  " + whos[row]
                 yield Segment(line)
@@ -186,6 +186,10 @@ def _segments(text: Text, console: Console) -> Iterable[Segment]:
     """A Text's own segments under its base style (``Text.render`` leaves that to the caller)."""
     segments = text.render(console)
     return Segment.apply_style(segments, console.get_style(text.style)) if text.style else segments
+
+
+def _cells(text: str) -> int:
+    return len(text) if text.isascii() else cell_len(text)
 
 
 _WORD = re.compile(r"\s*\S+\s*")
@@ -200,23 +204,24 @@ def wrap_plain(text: str, width: int) -> list[str]:
     """
     lines: list[str] = []
     for line in text.split("\n"):  # data text is cleaned first: no tabs
+        measure = len if line.isascii() else cell_len  # ASCII: one cell per character
         breaks: list[int] = []
         offset = 0
         for match in _WORD.finditer(line):
             start, word = match.start(), match.group()
-            length = cell_len(word.rstrip())
+            length = measure(word.rstrip())
             if width - offset >= length:
-                offset += cell_len(word)
+                offset += measure(word)
             elif length > width or (offset and start):
                 if start:
                     breaks.append(start)
-                offset = cell_len(word)
+                offset = measure(word)
         for begin, end in zip([0, *breaks], [*breaks, len(line)], strict=True):
             piece = line[begin:end]
             if len(piece) > width:  # Rich drops trailing blanks beyond the width
                 blanks = len(piece) - len(piece.rstrip())
                 piece = piece[: len(piece) - min(blanks, len(piece) - width)]
-            if cell_len(piece) > width:
+            if measure(piece) > width:
                 piece = set_cell_size(piece, width - 1) + "…"
             lines.append(piece)
     return lines
