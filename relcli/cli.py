@@ -12,7 +12,7 @@ import enum
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, NamedTuple
+from typing import Annotated, Any, ClassVar
 
 import typer
 
@@ -30,6 +30,7 @@ from .errors import (
     UsageProblem,
 )
 from .model import COUNTRIES, Dataset, Event
+from .records import Bundle
 from .render import (
     FORMATS,
     ActorDetail,
@@ -233,13 +234,16 @@ JqOpt = Annotated[
 ]
 
 
-class Output(NamedTuple):
+class Output(Bundle):
     """How a command's answer is written: format, selected fields, jq filter."""
 
+    _fields = ("fmt", "as_json", "fields", "jq")
+    __slots__ = _fields
+    _defaults: ClassVar[dict[str, Any]] = {"as_json": False, "fields": None, "jq": None}
     fmt: Format
-    as_json: bool = False
-    fields: str | None = None
-    jq: str | None = None
+    as_json: bool
+    fields: str | None
+    jq: str | None
 
     @property
     def format_name(self) -> str:

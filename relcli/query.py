@@ -9,11 +9,12 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import Any, ClassVar
 
 from .dates import DateRange
 from .errors import Ambiguous, NotFound, UsageProblem
 from .model import Actor, Dataset, Era, Event, Quote, Treaty
+from .records import Bundle
 from .vocabulary import KINDS, STATUSES, TAGS
 
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "’": "'"})
@@ -103,9 +104,11 @@ def era_by_name(dataset: Dataset, name: str) -> Era:
     return _pick("era", name, records)  # type: ignore[return-value]
 
 
-class Period(NamedTuple):
+class Period(Bundle):
     """What ``--during NAME`` means: an era, or the terms an actor held office."""
 
+    _fields = ("label", "ranges")
+    __slots__ = _fields
     label: str
     ranges: tuple[DateRange, ...]
 
@@ -240,19 +243,44 @@ def _contains(needle: str, *haystacks: str) -> bool:
     return any(needle in fold(h) for h in haystacks)
 
 
-class EventFilter(NamedTuple):
+class EventFilter(Bundle):
     """What ``timeline`` asks for; every field narrows, empty fields do not."""
 
-    start: DateRange | None = None
-    end: DateRange | None = None
-    actors: tuple[str, ...] = ()  # ids; an event must involve all of them
-    tags: tuple[str, ...] = ()  # an event must carry all of them
-    kinds: tuple[str, ...] = ()  # an event must be one of them
-    treaties: tuple[str, ...] = ()  # ids; an event must be linked to all of them
-    search: str | None = None
-    limit: int | None = None
-    reverse: bool = False
-    periods: tuple[DateRange, ...] = ()  # --during: the event must overlap one of them
+    _fields = (
+        "start",
+        "end",
+        "actors",
+        "tags",
+        "kinds",
+        "treaties",
+        "search",
+        "limit",
+        "reverse",
+        "periods",
+    )
+    __slots__ = _fields
+    _defaults: ClassVar[dict[str, Any]] = {
+        "start": None,
+        "end": None,
+        "actors": (),
+        "tags": (),
+        "kinds": (),
+        "treaties": (),
+        "search": None,
+        "limit": None,
+        "reverse": False,
+        "periods": (),
+    }
+    start: DateRange | None
+    end: DateRange | None
+    actors: tuple[str, ...]  # ids; an event must involve all of them
+    tags: tuple[str, ...]  # an event must carry all of them
+    kinds: tuple[str, ...]  # an event must be one of them
+    treaties: tuple[str, ...]  # ids; an event must be linked to all of them
+    search: str | None
+    limit: int | None
+    reverse: bool
+    periods: tuple[DateRange, ...]  # --during: the event must overlap one of them
 
     def accepts(self, event: Event) -> bool:
         if not within(event.range, self.start, self.end):

@@ -68,3 +68,25 @@ def test_dataset_round_trips_and_compares_by_records(tmp_path, monkeypatch) -> N
     assert f"{len(dataset.events)} events" in repr(dataset)
     with pytest.raises(TypeError):
         hash(dataset)
+
+
+def test_bundles_build_like_named_tuples() -> None:
+    from relcli.query import EventFilter
+    from relcli.render import RenderOptions
+
+    assert RenderOptions() == RenderOptions(100, False, False)
+    assert RenderOptions(60, color=True).width == 60 and RenderOptions(60, color=True).color
+    assert EventFilter(limit=3).limit == 3 and EventFilter().actors == ()
+    assert repr(RenderOptions()) == "RenderOptions(width=100, styled=False, color=False)"
+    with pytest.raises(TypeError):
+        RenderOptions(1, 2, 3, 4)
+    with pytest.raises(TypeError):
+        RenderOptions(80, width=90)
+    with pytest.raises(TypeError):
+        RenderOptions(colour=True)
+    with pytest.raises(AttributeError):
+        RenderOptions().width = 3  # type: ignore[misc]
+    from relcli.render import Listing
+
+    with pytest.raises(TypeError, match="missing 'dataset'"):
+        Listing("event", [])

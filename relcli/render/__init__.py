@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from typing import Any, ClassVar
 
 from ..model import Actor, Dataset, Event, Quote, Treaty
+from ..records import Bundle
 
 # name -> (module, one-line description); the order is the order shown in help.
 FORMATS: dict[str, tuple[str, str]] = {
@@ -23,71 +24,91 @@ FORMATS: dict[str, tuple[str, str]] = {
 }
 
 
-class RenderOptions(NamedTuple):
-    width: int = 100
-    styled: bool = False  # bold/dim/underline allowed (a terminal)
-    color: bool = False  # colours allowed too (a terminal without NO_COLOR)
+class RenderOptions(Bundle):
+    _fields = ("width", "styled", "color")
+    __slots__ = _fields
+    _defaults: ClassVar[dict[str, Any]] = {"width": 100, "styled": False, "color": False}
+    width: int
+    styled: bool  # bold/dim/underline allowed (a terminal)
+    color: bool  # colours allowed too (a terminal without NO_COLOR)
 
 
-class Listing(NamedTuple):
+class Listing(Bundle):
     """Many records of one kind: ``event``, ``treaty`` or ``quote``."""
 
+    _fields = ("kind", "records", "dataset")
+    __slots__ = _fields
     kind: str
     records: Sequence[Event | Treaty | Quote | Actor]
     dataset: Dataset
 
 
-class TreatyDetail(NamedTuple):
+class TreatyDetail(Bundle):
+    _fields = ("treaty", "events", "quotes", "dataset")
+    __slots__ = _fields
     treaty: Treaty
     events: Sequence[Event]
     quotes: Sequence[Quote]
     dataset: Dataset
 
 
-class EventDetail(NamedTuple):
+class EventDetail(Bundle):
+    _fields = ("event", "treaties", "quotes", "dataset")
+    __slots__ = _fields
     event: Event
     treaties: Sequence[Treaty]
     quotes: Sequence[Quote]
     dataset: Dataset
 
 
-class ActorDetail(NamedTuple):
+class ActorDetail(Bundle):
+    _fields = ("actor", "events", "quotes", "dataset")
+    __slots__ = _fields
     actor: Actor
     events: Sequence[Event]
     quotes: Sequence[Quote]
     dataset: Dataset
 
 
-class SearchResults(NamedTuple):
+class SearchResults(Bundle):
     """Ranked hits of ``relcli search``; ``words`` are the folded query words, for highlighting."""
 
+    _fields = ("text", "words", "hits", "dataset")
+    __slots__ = _fields
     text: str
     words: Sequence[str]
     hits: Sequence[Any]  # search.Hit
     dataset: Dataset
 
 
-class Vocabulary(NamedTuple):
+class Vocabulary(Bundle):
     """A small table of terms: tags or kinds with counts, or eras with their dates."""
 
+    _fields = ("kind", "rows")
+    __slots__ = _fields
     kind: str  # "tag", "kind" or "era"
     rows: Sequence[dict[str, Any]]
 
 
-class StatsReport(NamedTuple):
+class StatsReport(Bundle):
+    _fields = ("stats", "title")
+    __slots__ = _fields
     stats: Any  # stats.Stats
     title: str
 
 
-class Projection(NamedTuple):
+class Projection(Bundle):
     """Rows reduced to the fields chosen with ``--fields`` (see ``fields.py``).
 
     ``single`` marks the one-record views (treaty, event, actor), whose JSON is an object.
     """
 
+    _fields = ("fields", "rows", "single")
+    __slots__ = _fields
+    _defaults: ClassVar[dict[str, Any]] = {"single": False}
     fields: Sequence[str]
     rows: Sequence[dict[str, Any]]
-    single: bool = False
+    single: bool
 
 
 Document = (
