@@ -5,8 +5,6 @@ core are mapped to one stderr line and an exit code in ``main``. Options used by
 commands are defined once, as ``Annotated`` aliases, below.
 """
 
-from __future__ import annotations
-
 import contextlib
 import enum
 import os
