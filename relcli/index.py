@@ -31,6 +31,8 @@ from . import cache
 from .dates import PartialDate
 from .errors import DataFileError, Problem
 from .model import (
+    EVENT_KEYS,
+    EVENT_REQUIRED,
     SCHEMA_VERSION,
     TONES,
     Actor,
@@ -229,22 +231,7 @@ CREATE INDEX event_treaties_treaty ON event_treaties (treaty);
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _SLUGS = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:\|[a-z0-9]+(?:-[a-z0-9]+)*)*")
 _URL = re.compile(r"https?://[^\s\x00-\x1f\x7f]+")
-_EVENT_KEYS = frozenset(
-    (
-        "id",
-        "date",
-        "end_date",
-        "title",
-        "summary",
-        "kind",
-        "tone",
-        "actors",
-        "tags",
-        "treaties",
-        "sources",
-    )
-)
-_EVENT_REQUIRED = frozenset(("id", "date", "title", "summary", "kind", "tone", "sources"))
+_EVENT_KEYS = frozenset(EVENT_KEYS)
 _SOURCE_KEYS = frozenset(("title", "url"))
 _KINDS, _TONES, _TAGS = frozenset(KINDS), frozenset(TONES), frozenset(TAGS)
 
@@ -281,7 +268,7 @@ def _event_is_plainly_valid(record: Any) -> bool:
     if type(record) is not dict:
         return False
     keys = record.keys()
-    if not (keys >= _EVENT_REQUIRED and keys <= _EVENT_KEYS):
+    if not (keys >= EVENT_REQUIRED and keys <= _EVENT_KEYS):
         return False
     record_id, date, title, summary = (
         record["id"],

@@ -19,6 +19,26 @@ TONES = ("cooperative", "neutral", "confrontational")
 
 JSON = dict[str, Any]
 
+# The keys of each kind of record in the data file, in the schema's order (``to_json`` writes
+# them in it). One list for the validator (store), the index's fast check and ``--fields``.
+ACTOR_KEYS = ("id", "name", "aliases", "country", "roles", "sources")
+TREATY_KEYS = ("id", "name", "aliases", "parties", "summary", "status", "milestones", "sources")
+EVENT_KEYS = (
+    "id",
+    "date",
+    "end_date",
+    "title",
+    "summary",
+    "kind",
+    "tone",
+    "actors",
+    "tags",
+    "treaties",
+    "sources",
+)
+EVENT_REQUIRED = frozenset(("id", "date", "title", "summary", "kind", "tone", "sources"))
+QUOTE_KEYS = ("id", "text", "speaker", "date", "context", "event", "source")
+
 
 def _date_or_none(value: PartialDate | None) -> str | None:
     return value.iso() if value is not None else None

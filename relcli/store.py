@@ -17,9 +17,14 @@ from typing import Any, TypeVar
 from .dates import InvalidDate, PartialDate
 from .errors import DataFileError, Problem
 from .model import (
+    ACTOR_KEYS,
     COUNTRIES,
+    EVENT_KEYS,
+    EVENT_REQUIRED,
+    QUOTE_KEYS,
     SCHEMA_VERSION,
     TONES,
+    TREATY_KEYS,
     Actor,
     Dataset,
     Era,
@@ -424,7 +429,7 @@ def _check_references(
 
 
 def _actor(check: _Checker, value: Any, path: str) -> Actor | None:
-    allowed = {"id", "name", "aliases", "country", "roles", "sources"}
+    allowed = set(ACTOR_KEYS)
     if not check.obj(value, path, allowed, {"id", "name", "country"}):
         return None
     record_id = check.slug(value["id"], f"{path}.id")
@@ -471,7 +476,7 @@ def _milestone(check: _Checker, value: Any, path: str) -> Milestone | None:
 
 
 def _treaty(check: _Checker, value: Any, path: str) -> Treaty | None:
-    allowed = {"id", "name", "aliases", "parties", "summary", "status", "milestones", "sources"}
+    allowed = set(TREATY_KEYS)
     required = {"id", "name", "summary", "status", "milestones", "sources"}
     if not check.obj(value, path, allowed, required):
         return None
@@ -503,20 +508,7 @@ def _treaty(check: _Checker, value: Any, path: str) -> Treaty | None:
 
 
 def _event(check: _Checker, value: Any, path: str) -> Event | None:
-    allowed = {
-        "id",
-        "date",
-        "end_date",
-        "title",
-        "summary",
-        "kind",
-        "tone",
-        "actors",
-        "tags",
-        "treaties",
-        "sources",
-    }
-    required = {"id", "date", "title", "summary", "kind", "tone", "sources"}
+    allowed, required = set(EVENT_KEYS), set(EVENT_REQUIRED)
     if not check.obj(value, path, allowed, required):
         return None
     record_id = check.slug(value["id"], f"{path}.id")
@@ -550,7 +542,7 @@ def _event(check: _Checker, value: Any, path: str) -> Event | None:
 
 
 def _quote(check: _Checker, value: Any, path: str) -> Quote | None:
-    allowed = {"id", "text", "speaker", "date", "context", "event", "source"}
+    allowed = set(QUOTE_KEYS)
     required = {"id", "text", "speaker", "date", "context", "source"}
     if not check.obj(value, path, allowed, required):
         return None

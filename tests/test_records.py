@@ -90,3 +90,15 @@ def test_bundles_build_like_named_tuples() -> None:
 
     with pytest.raises(TypeError, match="missing 'dataset'"):
         Listing("event", [])
+
+
+def test_key_lists_are_the_order_to_json_writes() -> None:
+    """Validator, index and --fields read the key lists; to_json must write the same keys."""
+    from relcli.model import ACTOR_KEYS, EVENT_KEYS, EVENT_REQUIRED, QUOTE_KEYS, TREATY_KEYS
+
+    dataset = store.load()
+    assert tuple(dataset.events[0].to_json()) == EVENT_KEYS
+    assert tuple(dataset.treaties[0].to_json()) == TREATY_KEYS
+    assert tuple(dataset.quotes[0].to_json()) == QUOTE_KEYS
+    assert tuple(dataset.actors[0].to_json()) == ACTOR_KEYS
+    assert set(EVENT_KEYS) > EVENT_REQUIRED

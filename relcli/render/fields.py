@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..errors import UsageProblem
+from ..model import ACTOR_KEYS, EVENT_KEYS, QUOTE_KEYS, TREATY_KEYS
 from . import (
     ActorDetail,
     Document,
@@ -24,22 +25,10 @@ from . import (
     json_records,
 )
 
-EVENT = [
-    "id",
-    "date",
-    "end_date",
-    "title",
-    "summary",
-    "kind",
-    "tone",
-    "actors",
-    "tags",
-    "treaties",
-    "sources",
-]
-TREATY = ["id", "name", "aliases", "parties", "summary", "status", "milestones", "sources"]
-QUOTE = ["id", "text", "speaker", "date", "context", "event", "source"]
-ACTOR = ["id", "name", "aliases", "country", "roles", "sources"]
+EVENT = list(EVENT_KEYS)
+TREATY = list(TREATY_KEYS)
+QUOTE = list(QUOTE_KEYS)
+ACTOR = list(ACTOR_KEYS)
 
 FIELDS: dict[str, list[str]] = {
     "event": EVENT,
