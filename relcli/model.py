@@ -44,6 +44,13 @@ def _date_or_none(value: PartialDate | None) -> str | None:
     return value.iso() if value is not None else None
 
 
+def _open_span(start: PartialDate, end: PartialDate | None) -> DateRange:
+    """A role or era with no end is still running: it lasts to the end of time for filtering."""
+    if end is None:
+        return DateRange(start.start, PartialDate(9999).end)
+    return span(start, end)
+
+
 _known_dates: dict[str, PartialDate] = {}
 
 
@@ -93,10 +100,7 @@ class Role(FrozenRecord):
 
     @property
     def range(self) -> DateRange:
-        """A role with no end is still held: it runs to the end of time for filtering."""
-        if self.end is None:
-            return DateRange(self.start.start, PartialDate(9999).end)
-        return span(self.start, self.end)
+        return _open_span(self.start, self.end)
 
     def to_json(self) -> JSON:
         return {"title": self.title, "from": self.start.iso(), "to": _date_or_none(self.end)}
@@ -436,9 +440,7 @@ class Era(FrozenRecord):
 
     @property
     def range(self) -> DateRange:
-        if self.end is None:
-            return DateRange(self.start.start, PartialDate(9999).end)
-        return span(self.start, self.end)
+        return _open_span(self.start, self.end)
 
     def to_json(self) -> JSON:
         return {

@@ -16,14 +16,11 @@ from . import (
     ActorDetail,
     Document,
     EventDetail,
-    Listing,
     Projection,
-    SearchResults,
-    StatsReport,
     TreatyDetail,
-    Vocabulary,
     json_records,
 )
+from .flat import kind_of
 
 EVENT = list(EVENT_KEYS)
 TREATY = list(TREATY_KEYS)
@@ -46,22 +43,13 @@ FIELDS: dict[str, list[str]] = {
 }
 
 
+_DETAILS = (TreatyDetail, EventDetail, ActorDetail)
+
+
 def shape_of(document: Document) -> str:
-    if isinstance(document, Listing):
-        return document.kind
-    if isinstance(document, TreatyDetail):
-        return "treaty-detail"
-    if isinstance(document, EventDetail):
-        return "event-detail"
-    if isinstance(document, ActorDetail):
-        return "actor-detail"
-    if isinstance(document, SearchResults):
-        return "search"
-    if isinstance(document, Vocabulary):
-        return document.kind
-    if isinstance(document, StatsReport):
-        return "stats"
-    raise TypeError(document)
+    """The kind of records (as in ``flat.kind_of``), with a one-record view marked ``-detail``."""
+    kind = kind_of(document)
+    return f"{kind}-detail" if isinstance(document, _DETAILS) else kind
 
 
 def available(document: Document) -> list[str]:
@@ -86,5 +74,5 @@ def parse(spec: str, document: Document) -> list[str]:
 
 def project(document: Document, fields: Sequence[str]) -> Projection:
     rows = [{f: record.get(f) for f in fields} for record in json_records(document)]
-    single = isinstance(document, TreatyDetail | EventDetail | ActorDetail)
+    single = isinstance(document, _DETAILS)
     return Projection(list(fields), rows, single)
