@@ -293,6 +293,17 @@ def _sources(sources: Sequence[Source]) -> Iterable[RenderableType]:
         yield line
 
 
+def _facts(*rows: tuple[str, Text] | None) -> Table:
+    """The label/value lines at the top of a one-record sheet; ``None`` rows are left out."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    for row in rows:
+        if row is not None:
+            grid.add_row(*row)
+    return grid
+
+
 def _treaty_sheet(detail: TreatyDetail) -> Iterable[RenderableType]:
     treaty = detail.treaty
     title = _t(treaty.name, "bold", one_line=True)
@@ -301,14 +312,11 @@ def _treaty_sheet(detail: TreatyDetail) -> Iterable[RenderableType]:
             _t(f"({', '.join(treaty.aliases)})", one_line=True)
         )
     yield title
-    facts = Table.grid(padding=(0, 2))
-    facts.add_column(style="bold", no_wrap=True)
-    facts.add_column()
-    facts.add_row("Status", _t(treaty.status))
-    if treaty.parties:
-        facts.add_row("Parties", _t(", ".join(treaty.parties)))
-    facts.add_row("Id", _t(treaty.id))
-    yield facts
+    yield _facts(
+        ("Status", _t(treaty.status)),
+        ("Parties", _t(", ".join(treaty.parties))) if treaty.parties else None,
+        ("Id", _t(treaty.id)),
+    )
     yield Padding(_t(treaty.summary), (1, 0))
     yield _heading("Milestones")
     milestones = Table(box=None, show_header=False, pad_edge=False, expand=True, padding=(0, 1))
@@ -331,18 +339,14 @@ def _treaty_sheet(detail: TreatyDetail) -> Iterable[RenderableType]:
 def _event_sheet(detail: EventDetail) -> Iterable[RenderableType]:
     event = detail.event
     yield _t(event.title, "bold", one_line=True)
-    facts = Table.grid(padding=(0, 2))
-    facts.add_column(style="bold", no_wrap=True)
-    facts.add_column()
-    facts.add_row("Date", Text(human_span(event.date, event.end_date)))
-    facts.add_row("Kind", _t(event.kind))
-    facts.add_row("Tone", Text(event.tone, style=TONE_STYLE.get(event.tone, "")))
-    if event.actors:
-        facts.add_row("Actors", _t(_names(detail.dataset, event.actors)))
-    if event.tags:
-        facts.add_row("Tags", _t(", ".join(event.tags)))
-    facts.add_row("Id", _t(event.id))
-    yield facts
+    yield _facts(
+        ("Date", Text(human_span(event.date, event.end_date))),
+        ("Kind", _t(event.kind)),
+        ("Tone", Text(event.tone, style=TONE_STYLE.get(event.tone, ""))),
+        ("Actors", _t(_names(detail.dataset, event.actors))) if event.actors else None,
+        ("Tags", _t(", ".join(event.tags))) if event.tags else None,
+        ("Id", _t(event.id)),
+    )
     yield Padding(_t(event.summary), (1, 0))
     if detail.treaties:
         yield _heading("Treaties")
@@ -377,14 +381,11 @@ def _actor_table(actors: Sequence[Actor]) -> Table:
 def _actor_sheet(detail: ActorDetail) -> Iterable[RenderableType]:
     actor = detail.actor
     yield _t(actor.name, "bold", one_line=True)
-    facts = Table.grid(padding=(0, 2))
-    facts.add_column(style="bold", no_wrap=True)
-    facts.add_column()
-    facts.add_row("Country", _t(actor.country))
-    if actor.aliases:
-        facts.add_row("Also", _t(", ".join(actor.aliases)))
-    facts.add_row("Id", _t(actor.id))
-    yield facts
+    yield _facts(
+        ("Country", _t(actor.country)),
+        ("Also", _t(", ".join(actor.aliases))) if actor.aliases else None,
+        ("Id", _t(actor.id)),
+    )
     if actor.roles:
         yield _heading("Roles")
         for role in actor.roles:
