@@ -109,25 +109,25 @@ def test_closed_pipe_ends_quietly(big_data: Path, fmt: str) -> None:
     assert err == ""
 
 
-def test_shell_pipeline_with_pipefail(big_data: Path) -> None:
-    line = " ".join([*command(), "--data", str(big_data), "timeline"])
-    result = subprocess.run(
-        ["bash", "-o", "pipefail", "-c", f"{line} | head -1"],
+def _piped(args: list[str], reader: str) -> subprocess.CompletedProcess[str]:
+    """`relcli ARGS | READER` in bash under `set -o pipefail`."""
+    line = " ".join([*command(), *args])
+    return subprocess.run(
+        ["bash", "-o", "pipefail", "-c", f"{line} | {reader}"],
         capture_output=True,
         text=True,
         env=env(),
     )
+
+
+def test_shell_pipeline_with_pipefail(big_data: Path) -> None:
+    result = _piped(["--data", str(big_data), "timeline"], "head -1")
     assert result.returncode == 0 and result.stderr == ""
 
 
 def test_version_fast_path_to_a_closed_pipe() -> None:
     """`relcli --version` skips Click; it must still end quietly when the reader is gone."""
-    result = subprocess.run(
-        ["bash", "-o", "pipefail", "-c", f"{' '.join(command())} --version | head -c 0"],
-        capture_output=True,
-        text=True,
-        env=env(),
-    )
+    result = _piped(["--version"], "head -c 0")
     assert result.returncode == 0 and result.stderr == ""
     assert run("--version").stdout.startswith("relcli ")
 
