@@ -121,20 +121,18 @@ class _EventRows:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         if not self.events:
             return
-        dates = [
-            Text(human_span(e.date, e.end_date), style=f"bold {TONE_STYLE.get(e.tone, '')}")
-            for e in self.events
-        ]
-        date_width = max(11, *(d.cell_len for d in dates))
+        dates = [human_span(e.date, e.end_date) for e in self.events]
+        date_width = max(11, *(_cells(d) for d in dates))
         # Rich's share-out for a 3:2 split (padding counted in): the title rounds up.
         flexible = options.max_width - date_width - 1
         title_width = max(-(-(3 * flexible) // 5) - 2, 1)
         who_width = max(flexible - title_width - 3, 1)
         if console.color_system is None:  # a pipe or a file: the same layout from plain strings
-            yield from self._plain(date_width, title_width, who_width)
+            yield from self._plain(dates, date_width, title_width, who_width)
             return
         gap, new_line = Segment("  "), Segment.line()
-        for event, date in zip(self.events, dates, strict=True):
+        for event, span in zip(self.events, dates, strict=True):
+            date = Text(span, style=f"bold {TONE_STYLE.get(event.tone, '')}")
             title = _t(event.title, "bold", one_line=True)
             title.append_text(Text("  ")).append_text(_t(event.id, "dim cyan"))
             who = _t(_names(self.dataset, event.actors), "dim")
@@ -159,11 +157,12 @@ class _EventRows:
                     yield from _segments(whos[row], console)
                 yield new_line
 
-    def _plain(self, date_width: int, title_width: int, who_width: int) -> Iterable[Segment]:
+    def _plain(
+        self, dates: Sequence[str], date_width: int, title_width: int, who_width: int
+    ) -> Iterable[Segment]:
         """Unstyled rows without Text objects: Rich's wrapping rules on strings (``wrap_plain``)."""
         new_line = Segment.line()
-        for event in self.events:
-            date = human_span(event.date, event.end_date)
+        for event, date in zip(self.events, dates, strict=True):
             title = f"{clean(event.title, one_line=True)}  {clean(event.id)}"
             who = clean(_names(self.dataset, event.actors))
             if event.tags:
