@@ -41,12 +41,14 @@ class FrozenRecord:
         raise AttributeError(f"{type(self).__name__} is immutable: cannot delete {name!r}")
 
 
-class Bundle:
+class Bundle(FrozenRecord):
     """A small immutable group of values, built by position or keyword like a NamedTuple.
 
-    For one-off values (filters, documents for a renderer): its generic ``__init__`` is slower
-    per instance than ``FrozenRecord``'s hand-written ones, and creating a NamedTuple class
-    costs ~0.14 ms at import, a dozen of them ~1.7 ms of every start-up.
+    Subclasses name their fields in ``_fields`` (constructor order; ``__slots__ = _fields``)
+    and give defaults in ``_defaults``. For one-off values (filters, documents for a renderer):
+    its generic ``__init__`` is slower per instance than the records' hand-written ones, and
+    creating a NamedTuple class costs ~0.14 ms at import, a dozen of them ~1.7 ms of every
+    start-up.
     """
 
     _fields: ClassVar[tuple[str, ...]] = ()
@@ -66,18 +68,4 @@ class Bundle:
                 if name not in self._defaults:
                     raise TypeError(f"{type(self).__name__}: missing {name!r}")
                 values[name] = self._defaults[name]
-            object.__setattr__(self, name, values[name])
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable")
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return all(getattr(self, n) == getattr(other, n) for n in self._fields)
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        inner = ", ".join(f"{n}={getattr(self, n)!r}" for n in self._fields)
-        return f"{type(self).__name__}({inner})"
+            set_field(self, name, values[name])
