@@ -35,6 +35,8 @@ def wants_index(path: Path) -> bool:
     Decided here, without importing the index module, so a small file's start-up never pays
     for it. ``RELCLI_INDEX=always|never`` and ``RELCLI_INDEX_THRESHOLD`` (bytes) override it.
     """
+    if not cacheable(path):  # a FIFO or a device has no stable fingerprint to key an index by
+        return False
     mode = os.environ.get("RELCLI_INDEX", "auto")
     if mode == "never":
         return False

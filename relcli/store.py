@@ -121,7 +121,7 @@ def load(path: str | os.PathLike[str] | None = None) -> Dataset:
 
     resolved = resolve_path(path)
     shown = str(resolved)
-    if cache.cacheable(resolved) and cache.wants_index(resolved):
+    if cache.wants_index(resolved):
         from . import index
 
         return index.open_dataset(resolved)  # type: ignore[return-value]
@@ -167,7 +167,7 @@ def validate_file(
     from . import cache
 
     resolved = resolve_path(path)
-    if resolved.suffix == ".jsonl" or (cache.cacheable(resolved) and cache.wants_index(resolved)):
+    if resolved.suffix == ".jsonl" or cache.wants_index(resolved):
         # Streamed like any load; JSON Lines and large files have no canonical form to check.
         try:
             load(resolved)
