@@ -75,11 +75,15 @@ class State:
         return self._dataset
 
 
+def _print_version() -> None:
+    from . import __version__
+
+    typer.echo(f"relcli {__version__}")
+
+
 def _version(value: bool) -> None:
     if value:
-        from . import __version__
-
-        typer.echo(f"relcli {__version__}")
+        _print_version()
         raise typer.Exit()
 
 
@@ -1030,9 +1034,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _fields_alone_means_help(list(sys.argv[1:] if argv is None else argv))
     try:
         if args == ["--version"]:  # answered before any Click objects are built: scripts ask
-            from . import __version__
-
-            typer.echo(f"relcli {__version__}")
+            _print_version()
             return EXIT_OK
         command = _click_command(args)
         result = command.main(args=args, prog_name="relcli", standalone_mode=False)
