@@ -1,0 +1,257 @@
+"""The fast way into the index (msgspec, a writer on the other core) against the plain way."""
+
+from __future__ import annotations
+
+import copy
+import gc
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from relcli import fastdecode, index, indexwriter
+from relcli.dates import PartialDate
+from relcli.errors import DataFileError
+from tests.conftest import MINI
+from tests.test_hardening import datasets
+
+
+def _tables(path: Path) -> dict[str, list[Any]]:
+    """Everything an index holds, with each event's JSON decoded (its spacing may differ)."""
+    db = sqlite3.connect(path)
+    try:
+        events = [
+            (*row[:-1], json.loads(row[-1]))
+            for row in db.execute("SELECT * FROM events ORDER BY pos")
+        ]
+        return {
+            "events": events,
+            "records": db.execute("SELECT * FROM records ORDER BY kind, pos").fetchall(),
+            "links": sorted(db.execute("SELECT * FROM event_treaties").fetchall()),
+            "meta": sorted(db.execute("SELECT * FROM meta").fetchall()),
+        }
+    finally:
+        db.close()
+
+
+def _build(source: Path, target: Path, *, fast: bool, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Build an index of ``source``; return whether the fast way read it."""
+    taken: list[bool] = []
+    real = index._read_fast
+
+    def spy(*args: Any) -> bool:
+        result = real(*args) if fast else False
+        taken.append(result)
+        return result
+
+    with monkeypatch.context() as patch:
+        patch.setattr(index, "_read_fast", spy)
+        index.build_index(source, target)
+    return taken == [True]
+
+
+def test_the_fast_way_reads_a_valid_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _build(MINI, tmp_path / "fast.sqlite", fast=True, monkeypatch=monkeypatch)
+    assert not _build(MINI, tmp_path / "plain.sqlite", fast=False, monkeypatch=monkeypatch)
+    fast, plain = _tables(tmp_path / "fast.sqlite"), _tables(tmp_path / "plain.sqlite")
+    assert fast == plain
+    assert len(fast["events"]) == 7 and gc.isenabled()
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(document=datasets(), indent=st.sampled_from([None, 1, "\t"]), bom=st.booleans())
+def test_fast_and_plain_indexes_are_the_same(
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    document: dict[str, Any],
+    indent: Any,
+    bom: bool,
+) -> None:
+    folder = tmp_path_factory.mktemp("same")
+    source = folder / "data.json"
+    text = json.dumps(document, ensure_ascii=False, indent=indent)
+    source.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+    assert _build(source, folder / "fast.sqlite", fast=True, monkeypatch=monkeypatch)
+    _build(source, folder / "plain.sqlite", fast=False, monkeypatch=monkeypatch)
+    assert _tables(folder / "fast.sqlite") == _tables(folder / "plain.sqlite")
+
+
+def _event(**changes: Any) -> dict[str, Any]:
+    document = json.loads(MINI.read_text(encoding="utf-8"))
+    event = copy.deepcopy(document["events"][0])
+    event.update(changes)
+    return event
+
+
+GIVE_UP = {
+    "unknown key": _event(colour="red"),
+    "missing key": {k: v for k, v in _event().items() if k != "tone"},
+    "id not a slug": _event(id="Not A Slug"),
+    "empty id": _event(id=""),
+    "impossible day": _event(date="2013-02-30"),
+    "year zero": _event(date="0000"),
+    "month 13": _event(date="2013-13"),
+    "end before start": _event(date="2013-05", end_date="2013-04-30"),
+    "empty end date": _event(end_date=""),
+    "blank title": _event(title="   "),
+    "title with a line break": _event(title="a\nb"),
+    "title with a carriage return": _event(title="a\rb"),
+    "blank summary": _event(summary="\t"),
+    "unknown kind": _event(kind="party"),
+    "unknown tone": _event(tone="warm"),
+    "unknown tag": _event(tags=["nonsense"]),
+    "actor not a slug": _event(actors=["A B"]),
+    "empty actor": _event(actors=[""]),
+    "null actors": _event(actors=None),
+    "no sources": _event(sources=[]),
+    "source with an extra key": _event(sources=[{"title": "t", "url": "https://e.org", "x": 1}]),
+    "javascript url": _event(sources=[{"title": "t", "url": "javascript:alert(1)"}]),
+    "blank source title": _event(sources=[{"title": " ", "url": "https://e.org"}]),
+    "lone surrogate": _event(title="\ud800 x"),
+    "number as title": _event(title=5),
+}
+
+
+@pytest.mark.parametrize("event", GIVE_UP.values(), ids=GIVE_UP.keys())
+def test_the_fast_way_gives_up_on_what_it_cannot_vouch_for(
+    tmp_path: Path, event: dict[str, Any]
+) -> None:
+    document = json.loads(MINI.read_text(encoding="utf-8"))
+    if event["id"] == document["events"][0]["id"]:
+        event = event | {"id": "added"}  # not a duplicate: that is found later, by the builder
+    document["events"].append(event)
+    source = tmp_path / "data.json"
+    source.write_text(json.dumps(document), encoding="utf-8")
+    builder = index._Builder(source, tmp_path / "x.sqlite")
+    try:
+        assert not index._read_fast(source, builder, lambda done: None)
+    finally:
+        index._discard(builder)
+    assert gc.isenabled()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b'{"schema_version": 1, "events": {}}',  # events not an array
+        b'{"schema_version": 1, "events": [], "extra": 1}',  # unknown top-level key
+        b'{"schema_version": 1, "actors": []}',  # no events
+        b'{"schema_version": 1, "events": [1, ]}',  # malformed
+        b'{"schema_version": 1, "events": []} trailing',
+        b'{"schema_version": 1, "meta": {"t": "\xff"}, "events": []}',  # not UTF-8
+        b"[]",
+        b"",
+    ],
+)
+def test_the_fast_way_gives_up_on_unusual_documents(text: bytes) -> None:
+    with pytest.raises(fastdecode.GiveUp):
+        document = fastdecode.Document(text)
+        list(document.top_items())
+
+
+def test_invalid_files_get_the_plain_messages(tmp_path: Path) -> None:
+    """A fast-path refusal leads to the plain reading: line and column, or the JSON path."""
+    source = tmp_path / "data.json"
+    source.write_bytes(b'{"schema_version": 1,\n "events": [1, ]}')
+    with pytest.raises(DataFileError) as caught:
+        index.build_index(source, tmp_path / "x.sqlite")
+    assert caught.value.problems[0].line == 2
+    document = json.loads(MINI.read_text(encoding="utf-8"))
+    document["events"][3]["date"] = "2013-02-30"
+    source.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(DataFileError) as caught:
+        index.build_index(source, tmp_path / "x.sqlite")
+    assert caught.value.problems[0].path == "$.events[3].date"
+    assert "day 30 does not exist" in caught.value.problems[0].message
+    assert not (tmp_path / "x.sqlite").exists()
+
+
+def _span_by_objects(text: str) -> Any:
+    try:
+        date = PartialDate.parse(text)
+    except ValueError:
+        return None
+    return (
+        date.start.isoformat(),
+        date.end.isoformat(),
+        int(date.precision),
+        date.month if date.day else None,
+        date.day,
+    )
+
+
+date_like = st.from_regex(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?", fullmatch=True)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(date_like, st.text(max_size=12)))
+def test_span_keeps_the_rules_of_partial_dates(text: str) -> None:
+    index._span.cache_clear()
+    assert index._span(text) == _span_by_objects(text)
+
+
+@pytest.mark.parametrize("text", ["2000-02-29", "1900-02-29", "2024-02-29", "0001", "9999-12-31"])
+def test_span_on_leap_days_and_edges(text: str) -> None:
+    assert index._span(text) == _span_by_objects(text)
+
+
+# ---- the writer ------------------------------------------------------------------------------
+
+ROW = (0, "a", "2013-01-01", "2013-12-31", 1, None, None, None, None, "summit", "neutral")
+
+
+def _empty_index(path: Path) -> Path:
+    with sqlite3.connect(path) as db:
+        db.executescript(index.SCHEMA)
+    db.close()
+    return path
+
+
+@pytest.mark.parametrize("process", [True, False])
+def test_the_writer_writes_rows_and_columns(tmp_path: Path, process: bool) -> None:
+    bodies = [b'{"id": "b"}', '{"id": "é"}'.encode()]
+    path = _empty_index(tmp_path / "x.sqlite")
+    writer = indexwriter.EventWriter(path, bodies=bodies, process=process)
+    writer.put_rows([(*ROW, "||", "||", "||", True, '{"id": "a"}')])
+    writer.put_columns(
+        ([1], ["é"], ["2014-01-01"], ["2014-01-01"], [3], [1], [1], None, None, ["summit"],
+         ["neutral"], [["syria"]], [[]], [["inf", "new-start"]])
+    )  # fmt: skip
+    writer.close()
+    rows = sqlite3.connect(path).execute("SELECT * FROM events ORDER BY pos").fetchall()
+    assert rows[0][-2:] == (1, '{"id": "a"}')
+    assert rows[1][11:] == ("|syria|", "||", "|inf|new-start|", 0, '{"id": "é"}')
+
+
+@pytest.mark.parametrize("process", [True, False])
+def test_a_failing_writer_is_reported(tmp_path: Path, process: bool) -> None:
+    path = tmp_path / "x.sqlite"
+    path.write_bytes(b"")  # no tables
+    writer = indexwriter.EventWriter(path, process=process)
+    writer.put_rows([(*ROW, "||", "||", "||", True, "{}")])
+    with pytest.raises(sqlite3.OperationalError, match="index writer failed: no such table"):
+        writer.close()
+
+
+def test_a_writer_that_dies_is_reported(tmp_path: Path) -> None:
+    writer = indexwriter.EventWriter(_empty_index(tmp_path / "x.sqlite"), process=True)
+    writer.worker.kill()
+    writer.worker.join()
+    writer.put_rows([(*ROW, "||", "||", "||", True, "{}")])
+    with pytest.raises(sqlite3.OperationalError, match="stopped unexpectedly"):
+        writer.close()
+
+
+@pytest.mark.parametrize("process", [True, False])
+def test_an_aborted_writer_commits_nothing(tmp_path: Path, process: bool) -> None:
+    path = _empty_index(tmp_path / "x.sqlite")
+    writer = indexwriter.EventWriter(path, process=process)
+    writer.put_rows([(*ROW, "||", "||", "||", True, "{}")])
+    writer.abort()
+    assert sqlite3.connect(path).execute("SELECT COUNT(*) FROM events").fetchone() == (0,)
