@@ -4,6 +4,8 @@ import csv
 import io
 import json
 import re
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given, settings
@@ -140,8 +142,9 @@ def test_json_escapes_only_the_dangerous_and_round_trips() -> None:
     assert json.loads(text)["t"] == HOSTILE
 
 
-# The timeline's rows are laid out by hand (render/table.py): from plain strings on a pipe, from
-# Rich Text on a terminal. Both must wrap exactly as Rich does and agree with each other.
+# The timeline's rows are laid out by hand (render/plain.py, render/rich_table.py): from plain
+# strings on a pipe, from Rich Text on a terminal. Both must wrap exactly as Rich does and agree
+# with each other; on a pipe the timeline does not go through Rich at all.
 
 _WRAP_TEXT = st.lists(
     st.sampled_from(["a", "b", " ", "Z", "é", "漢", "\n", "-", "—", "\u00a0", "  ", "word", "Δ"]),
@@ -156,7 +159,7 @@ def test_plain_wrap_is_richs_wrap(text: str, width: int) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    from relcli.render.table import wrap_plain
+    from relcli.render.plain import wrap_plain
 
     console = Console(file=io.StringIO(), width=80, color_system=None)
     expected = [line.plain for line in Text(text).wrap(console, width, overflow="ellipsis")]
@@ -183,3 +186,42 @@ def test_timeline_columns_follow_richs_ratio() -> None:
     assert row[11:13] == "  " and row[13] != " "
     who = row.index("Ronald Reagan")
     assert who == 13 + 51 + 2  # title 51 = ceil(3 * (100 - 11 - 1) / 5) - 2
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    picks=st.lists(st.integers(min_value=0, max_value=411), max_size=40, unique=True),
+    width=st.integers(min_value=1, max_value=220),
+)
+def test_the_plain_timeline_is_byte_for_byte_richs(picks: list[int], width: int) -> None:
+    from relcli import query, store
+    from relcli.render import rich_table
+
+    dataset = store.load(store.bundled_path())
+    events = query.chronological(dataset.events[i] for i in picks if i < len(dataset.events))
+    document = Listing("event", events, dataset)
+    options = RenderOptions(width=width)
+    assert renderer("table")(document, options) == rich_table.render(document, options)
+
+
+def test_a_timeline_to_a_pipe_does_not_import_rich() -> None:
+    code = (
+        "import sys; from relcli.cli import main; code = main(['timeline', '--from', '2013']); "
+        "assert not [m for m in sys.modules if m.startswith('rich')], 'rich imported'; "
+        "sys.exit(code)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("2013 ─")
+
+
+def test_the_narrow_characters_are_one_cell_for_rich_too() -> None:
+    from rich.cells import cell_len
+
+    from relcli.render.plain import _NOT_NARROW, cells
+
+    narrow = [chr(c) for c in range(0x20, 0x2580) if not _NOT_NARROW.search(chr(c))]
+    assert len(narrow) > 1000
+    assert [c for c in narrow if cell_len(c) != 1] == []
+    for text in ["Сергей Лавров", "6 Jul – 8 Jul 2009", "漢字 x", "e\u0301", "a\u200bb"]:
+        assert cells(text) == cell_len(text)
