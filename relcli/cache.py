@@ -18,10 +18,11 @@ import contextlib
 import os
 import stat
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-FORMAT = 1  # bump when the cached representation changes
+FORMAT = 2  # bump when the cached representation changes (2: record arrays packed separately)
 INDEX_THRESHOLD = 16 * 1024 * 1024  # files this large are indexed (index.py), not cached whole
 
 
@@ -102,8 +103,41 @@ def write_atomically(target: Path, data: bytes) -> None:
         raise
 
 
-def read_document(path: Path) -> Any | None:
-    """The validated document cached for ``path``, or None when there is no valid cache."""
+class _Packed(dict):  # type: ignore[type-arg]
+    """A cached document whose record arrays stay marshalled until first asked for.
+
+    ``quotes --speaker`` then never decodes the events, ``treaty`` never the actors: most of
+    the 2.5 ms that reading the bundled file's cache costs. An array that does not decode (a
+    damaged cache file) is taken from ``reread``, which reads the data file itself again.
+    """
+
+    def __init__(self, document: dict[str, Any], reread: Callable[[], dict[str, Any]]) -> None:
+        super().__init__(document)
+        self.reread = reread
+
+    def __getitem__(self, key: Any) -> Any:
+        value = dict.__getitem__(self, key)
+        if type(value) is bytes:
+            import marshal
+
+            try:
+                value = marshal.loads(value)
+            except Exception:  # damaged: use the file
+                value = None
+            if type(value) is not list:
+                value = self.reread()[key]
+            self[key] = value
+        return value
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return self[key] if key in self else default  # noqa: SIM401 - must go through __getitem__
+
+
+def read_document(path: Path, reread: Callable[[], dict[str, Any]]) -> Any | None:
+    """The validated document cached for ``path``, or None when there is no valid cache.
+
+    ``reread`` reads and validates the file itself, should a part of the cache be damaged.
+    """
     if not enabled() or not cacheable(path):
         return None
     import marshal
@@ -113,9 +147,11 @@ def read_document(path: Path) -> Any | None:
     except Exception:  # missing, unreadable or corrupt: rebuild
         return None
     try:
-        return document if tuple(stored_fingerprint) == fingerprint(path) else None
+        if tuple(stored_fingerprint) != fingerprint(path):
+            return None
     except OSError:
         return None
+    return _Packed(document, reread) if isinstance(document, dict) else None
 
 
 def write_document(path: Path, fingerprint_before: tuple[Any, ...], document: Any) -> None:
@@ -127,4 +163,8 @@ def write_document(path: Path, fingerprint_before: tuple[Any, ...], document: An
     with contextlib.suppress(OSError, ValueError):
         if fingerprint(path) != fingerprint_before:
             return
-        write_atomically(location(path, ".marshal"), marshal.dumps((fingerprint_before, document)))
+        packed = {
+            key: marshal.dumps(value) if isinstance(value, list) else value
+            for key, value in document.items()
+        }
+        write_atomically(location(path, ".marshal"), marshal.dumps((fingerprint_before, packed)))

@@ -22,6 +22,8 @@ _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "’": 
 
 def fold(text: str) -> str:
     """Case-, accent- and spacing-insensitive form used for every name comparison."""
+    if text.isascii():  # no accents or dashes to undo: the same result, five times faster
+        return " ".join(text.casefold().split())
     decomposed = unicodedata.normalize("NFKD", text.translate(_DASHES))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.casefold().split())
@@ -397,7 +399,7 @@ def events_of_treaty(dataset: Dataset, treaty: Treaty) -> list[Event]:
             if event is not None:
                 found[event.id] = event
         return chronological(found.values())
-    return chronological(e for e in dataset.events if treaty.id in e.treaties or e.id in linked)
+    return chronological(dataset.events_naming_treaty(treaty.id, linked))
 
 
 def quotes_of_events(dataset: Dataset, events: Sequence[Event]) -> list[Quote]:

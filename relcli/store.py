@@ -120,14 +120,21 @@ def load(path: str | os.PathLike[str] | None = None) -> Dataset:
     from . import cache
 
     resolved = resolve_path(path)
-    shown = str(resolved)
     if cache.wants_index(resolved):
         from . import index
 
         return index.open_dataset(resolved)  # type: ignore[return-value]
-    cached = cache.read_document(resolved)
+    cached = cache.read_document(resolved, lambda: _read(resolved).to_json())
     if cached is not None:
         return Dataset.from_json(cached)
+    return _read(resolved)
+
+
+def _read(resolved: Path) -> Dataset:
+    """Read, validate and cache a data file that is not read through an index."""
+    from . import cache
+
+    shown = str(resolved)
     fingerprint = cache.fingerprint(resolved) if cache.cacheable(resolved) else None
     if resolved.suffix == ".jsonl":
         from . import index

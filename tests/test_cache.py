@@ -145,3 +145,17 @@ def test_concurrent_builders(data_file: Path, tmp_path: Path) -> None:
         timeout=60,
     )
     assert result.stdout == outputs[0][0]
+
+
+def test_a_damaged_part_of_the_cache_is_read_from_the_file(data_file: Path) -> None:
+    """The cache keeps each record array marshalled until used; a damaged one is not trusted."""
+    import marshal
+
+    expected = store.load(data_file).to_json()
+    location = cache.location(data_file, ".marshal")
+    fingerprint, packed = marshal.loads(location.read_bytes())
+    assert isinstance(packed["events"], bytes)  # decoded only when asked for
+    for damage in (b"\x00garbage", marshal.dumps({"not": "a list"})):
+        packed["events"] = damage
+        location.write_bytes(marshal.dumps((fingerprint, packed)))
+        assert store.load(data_file).to_json() == expected

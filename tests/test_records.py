@@ -102,3 +102,14 @@ def test_key_lists_are_the_order_to_json_writes() -> None:
     assert tuple(dataset.quotes[0].to_json()) == QUOTE_KEYS
     assert tuple(dataset.actors[0].to_json()) == ACTOR_KEYS
     assert set(EVENT_KEYS) > EVENT_REQUIRED
+
+
+def test_a_dataset_from_a_document_builds_each_collection_on_first_use() -> None:
+    eager = store.load()  # validated and built record by record (or from the cache)
+    lazy = Dataset.from_json(eager.to_json())
+    assert lazy._events is None and lazy._actors is None  # nothing built yet
+    assert lazy.treaty_by_id.keys() == eager.treaty_by_id.keys()
+    assert lazy._events is None and lazy._actors is None  # treaties alone
+    assert lazy.events is lazy.events  # built once
+    assert lazy == eager and repr(lazy) == repr(eager)
+    assert lazy.event_by_id["crimea-annexed"] == eager.event_by_id["crimea-annexed"]
