@@ -17,7 +17,7 @@ So a valid file is read fast, and an invalid one gets exactly the messages it al
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 from operator import attrgetter
 from typing import Any, Literal, NamedTuple
@@ -223,3 +223,54 @@ class Document:
             yield vet(start, decoded)
             if on_position is not None:
                 on_position(start * self.size // len(events))
+
+
+class _LineEvent(_Event, kw_only=True):
+    """An event line of JSON Lines: the same record, with its ``"type": "event"``."""
+
+    type: Literal["event"]
+
+
+_decode_line_event = msgspec.json.Decoder(_LineEvent).decode
+
+
+def vetted_lines(
+    lines: Iterable[bytes],
+    other: Callable[[Any, int, str], None],
+    size: int = 20_000,
+) -> Iterator[tuple[Batch, list[str], list[int]]]:
+    """The event lines of a JSON Lines file in vetted runs: (batch, texts, line numbers).
+
+    Every other line goes to ``other(record, line number, text)`` as ``json`` decodes it
+    (``index.jsonl_items`` says what it is). ``GiveUp`` at the first line that is not JSON or
+    an event that is not vouched for.
+    """
+    events: list[_Event] = []
+    texts: list[str] = []
+    numbers: list[int] = []
+    position = 0
+    for number, line in enumerate(lines, start=1):
+        if number == 1 and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]
+        try:
+            event = _decode_line_event(line)
+        except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except ValueError:
+                raise GiveUp from None
+            if type(record) is dict and record.get("type") == "event":
+                raise GiveUp from None  # an event msgspec refused: the plain way words why
+            other(record, number, line.decode("utf-8"))
+            continue
+        events.append(event)
+        texts.append(line.decode("utf-8"))  # every string was decoded: valid UTF-8
+        numbers.append(number)
+        if len(events) == size:
+            yield vet(position, events), texts, numbers
+            position += size
+            events, texts, numbers = [], [], []
+    if events:
+        yield vet(position, events), texts, numbers

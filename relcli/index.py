@@ -160,23 +160,30 @@ def stream_jsonl(
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             raise _Malformed(exc.msg, number, exc.colno) from None
-        if not isinstance(record, dict) or "type" not in record:
-            yield "$bad", None, record, number, None
-            continue
-        kind = record.pop("type")
-        if kind == "meta":
-            version = record.pop("schema_version", None)
-            yield "schema_version", None, version, number, None
-            yield "meta", None, record, number, None
-            continue
-        array = TYPE_TO_ARRAY.get(kind) if isinstance(kind, str) else None
-        if array is None:
-            yield "$badtype", None, kind, number, None
-            continue
-        yield array, counts[array], record, number, line
-        counts[array] += 1
+        yield from jsonl_items(record, number, line, counts)
     for array in ARRAYS:
         yield array, -1, None, "$", None
+
+
+def jsonl_items(
+    record: Any, number: int, line: str, counts: dict[str, int]
+) -> Iterator[tuple[str, int | None, Any, str | int | None, str | None]]:
+    """What one decoded line of JSON Lines contributes to the stream (``counts``: per array)."""
+    if not isinstance(record, dict) or "type" not in record:
+        yield "$bad", None, record, number, None
+        return
+    kind = record.pop("type")
+    if kind == "meta":
+        version = record.pop("schema_version", None)
+        yield "schema_version", None, version, number, None
+        yield "meta", None, record, number, None
+        return
+    array = TYPE_TO_ARRAY.get(kind) if isinstance(kind, str) else None
+    if array is None:
+        yield "$badtype", None, kind, number, None
+        return
+    yield array, counts[array], record, number, line
+    counts[array] += 1
 
 
 BAD_RECORD = 'a record must be an object with a "type"'
@@ -520,10 +527,11 @@ class _Builder:
         if len(self.rows) >= 20000:
             self._flush()
 
-    def add_batch(self, batch: Batch) -> None:
+    def add_batch(self, batch: Batch, texts: list[str] | None = None) -> None:
         """Index a run of vetted events (``fastdecode``): ``add_event``'s work, column by column.
 
-        The JSON of each event is left to the writer, which takes it from ``self.bodies``.
+        The JSON of each event is ``texts``, or left to the writer, which takes it from
+        ``self.bodies``.
         """
         n = len(batch.ids)
         positions = range(batch.start, batch.start + n)
@@ -579,7 +587,8 @@ class _Builder:
                 batch.tags,  # lists: the writer joins them as "|a|b|"
                 batch.actors,
                 batch.treaties,
-            )
+            ),
+            texts,
         )
         self.count += n
 
@@ -744,9 +753,12 @@ def build_index(path: Path, target: Path) -> None:
     progress = _bar(path.stat().st_size)
     try:
         if path.suffix == ".jsonl":
-            with path.open(encoding="utf-8-sig") as handle:
-                for item in stream_jsonl(_counting(handle, progress)):
-                    builder.add(*item)
+            if not _read_fast_lines(path, builder, progress):
+                _discard(builder)  # not vouched for: again the plain way, for the messages
+                builder = _Builder(path, target)
+                with path.open(encoding="utf-8-sig") as handle:
+                    for item in stream_jsonl(_counting(handle, progress)):
+                        builder.add(*item)
         elif not _read_fast(path, builder, progress):
             # Not vouched for by the fast path: start again the plain way, for the messages.
             _discard(builder)
@@ -802,6 +814,34 @@ def _read_fast(path: Path, builder: _Builder, progress: Callable[[int], None]) -
         for batch in document.vetted_batches(progress):
             builder.add_batch(batch)
     except fastdecode.GiveUp:
+        return False
+    finally:
+        gc.enable()
+    return not builder.problems
+
+
+def _read_fast_lines(path: Path, builder: _Builder, progress: Callable[[int], None]) -> bool:
+    """Read a valid JSON Lines file the fast way (``fastdecode``); False if it may not be."""
+    import gc
+
+    from . import fastdecode
+
+    counts = dict.fromkeys(ARRAYS, 0)
+
+    def other(record: Any, number: int, line: str) -> None:
+        for item in jsonl_items(record, number, line, counts):
+            builder.add(*item)
+
+    gc.disable()  # as in _read_fast
+    try:
+        with path.open("rb") as handle:
+            lines = _counting(handle, progress)  # type: ignore[arg-type]
+            for batch, texts, numbers in fastdecode.vetted_lines(lines, other):
+                builder.lines.setdefault("events", []).extend(numbers)
+                builder.add_batch(batch, texts)
+        for array in ARRAYS:
+            builder.add(array, -1, None, "$", None)
+    except (fastdecode.GiveUp, OSError):
         return False
     finally:
         gc.enable()

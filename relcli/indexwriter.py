@@ -37,8 +37,10 @@ def _rows(message: bytes, bodies: Sequence[Any] | None) -> Iterator[tuple[Any, .
     shape, content = marshal.loads(message)
     if shape == "rows":
         return iter(content)
-    assert bodies is not None
-    texts = [bytes(bodies[position]).decode("utf-8") for position in content[0]]
+    content, texts = content[:14], content[14]
+    if texts is None:
+        assert bodies is not None
+        texts = [bytes(bodies[position]).decode("utf-8") for position in content[0]]
     columns = [repeat(None) if c is None else c for c in content]
     columns[11:14] = map(piped, columns[11:14])  # tags, actors, treaties
     return zip(*columns, map(ascii_only, texts), texts, strict=False)  # None: repeat()
@@ -126,11 +128,13 @@ class EventWriter:
         """Rows of all 16 columns of the events table."""
         self._send(marshal.dumps(("rows", rows)))
 
-    def put_columns(self, columns: tuple[list[Any] | None, ...]) -> None:
+    def put_columns(
+        self, columns: tuple[list[Any] | None, ...], texts: list[str] | None = None
+    ) -> None:
         """The first 14 columns of a run of events, each a list (None: all None; tags, actors
-        and treaties as lists, joined here); the writer adds each event's JSON from ``bodies``
-        (and whether it is ASCII)."""
-        self._send(marshal.dumps(("columns", columns)))
+        and treaties as lists, joined here), and the events' JSON texts — or None, and the
+        writer takes each from ``bodies``. The writer adds whether each text is ASCII."""
+        self._send(marshal.dumps(("columns", (*columns, texts))))
 
     def _send(self, message: bytes) -> None:
         if self.process:

@@ -18,6 +18,7 @@ from relcli.dates import PartialDate
 from relcli.errors import DataFileError
 from tests.conftest import MINI
 from tests.test_hardening import datasets
+from tests.test_index import _to_jsonl
 
 
 def _tables(path: Path) -> dict[str, list[Any]]:
@@ -41,7 +42,8 @@ def _tables(path: Path) -> dict[str, list[Any]]:
 def _build(source: Path, target: Path, *, fast: bool, monkeypatch: pytest.MonkeyPatch) -> bool:
     """Build an index of ``source``; return whether the fast way read it."""
     taken: list[bool] = []
-    real = index._read_fast
+    name = "_read_fast_lines" if source.suffix == ".jsonl" else "_read_fast"
+    real = getattr(index, name)
 
     def spy(*args: Any) -> bool:
         result = real(*args) if fast else False
@@ -49,7 +51,7 @@ def _build(source: Path, target: Path, *, fast: bool, monkeypatch: pytest.Monkey
         return result
 
     with monkeypatch.context() as patch:
-        patch.setattr(index, "_read_fast", spy)
+        patch.setattr(index, name, spy)
         index.build_index(source, target)
     return taken == [True]
 
@@ -255,3 +257,76 @@ def test_an_aborted_writer_commits_nothing(tmp_path: Path, process: bool) -> Non
     writer.put_rows([(*ROW, "||", "||", "||", True, "{}")])
     writer.abort()
     assert sqlite3.connect(path).execute("SELECT COUNT(*) FROM events").fetchone() == (0,)
+
+
+# ---- JSON Lines ------------------------------------------------------------------------------
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(document=datasets(), crlf=st.booleans(), bom=st.booleans(), blank=st.booleans())
+def test_fast_and_plain_json_lines_indexes_are_the_same(
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    document: dict[str, Any],
+    crlf: bool,
+    bom: bool,
+    blank: bool,
+) -> None:
+    folder = tmp_path_factory.mktemp("lines")
+    source = folder / "data.jsonl"
+    text = _to_jsonl(document)
+    if blank:
+        text = text.replace("\n", "\n\n", 2)
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    source.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+    assert _build(source, folder / "fast.sqlite", fast=True, monkeypatch=monkeypatch)
+    _build(source, folder / "plain.sqlite", fast=False, monkeypatch=monkeypatch)
+    fast, plain = _tables(folder / "fast.sqlite"), _tables(folder / "plain.sqlite")
+    assert fast == plain
+
+
+def _lines_with(tmp_path: Path, extra: str) -> Path:
+    document = json.loads(MINI.read_text(encoding="utf-8"))
+    source = tmp_path / "data.jsonl"
+    source.write_text(_to_jsonl(document) + extra, encoding="utf-8")
+    return source
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        json.dumps({"type": "event", **_event(id="added", date="2013-02-30")}) + "\n",
+        json.dumps({**_event(id="added")}) + "\n",  # no type
+        json.dumps({"type": "party"}) + "\n",
+        "[1, 2]\n",
+        "{not json\n",
+    ],
+    ids=["invalid event", "no type", "unknown type", "not an object", "malformed"],
+)
+def test_the_fast_way_gives_up_on_json_lines_it_cannot_vouch_for(
+    tmp_path: Path, extra: str
+) -> None:
+    source = _lines_with(tmp_path, extra)
+    builder = index._Builder(source, tmp_path / "x.sqlite")
+    try:
+        assert not index._read_fast_lines(source, builder, lambda done: None)
+    finally:
+        index._discard(builder)
+    with pytest.raises(DataFileError) as caught:  # the plain way then says where
+        index.build_index(source, tmp_path / "x.sqlite")
+    first = caught.value.problems[0]
+    last = len(source.read_text(encoding="utf-8").splitlines())
+    assert first.path.startswith(f"line {last}") or first.line == last, first
+
+
+def test_json_lines_duplicates_are_located_by_line(tmp_path: Path) -> None:
+    document = json.loads(MINI.read_text(encoding="utf-8"))
+    repeated = json.dumps({"type": "event", **document["events"][2]})
+    source = _lines_with(tmp_path, repeated + "\n")
+    with pytest.raises(DataFileError) as caught:
+        index.build_index(source, tmp_path / "x.sqlite")
+    last = len(source.read_text(encoding="utf-8").splitlines())
+    assert any(p.path == f"line {last}" for p in caught.value.problems), caught.value.problems
