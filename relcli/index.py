@@ -927,25 +927,25 @@ class IndexedDataset:
     # The small tables are read on first use: a timeline of a million events needs none of the
     # thousands of actors and quotes (0.2 s at a million events).
 
-    def _table(self, kind: str) -> list[Any]:
+    def _table(self, kind: str, record: Any) -> tuple[Any, ...]:
         rows = self.db.execute("SELECT body FROM records WHERE kind = ? ORDER BY pos", (kind,))
-        return [json.loads(body) for (body,) in rows]
+        return tuple(record.from_json(json.loads(body)) for (body,) in rows)
 
     @functools.cached_property
     def actors(self) -> tuple[Actor, ...]:
-        return tuple(Actor.from_json(a) for a in self._table("actors"))
+        return self._table("actors", Actor)
 
     @functools.cached_property
     def treaties(self) -> tuple[Treaty, ...]:
-        return tuple(Treaty.from_json(t) for t in self._table("treaties"))
+        return self._table("treaties", Treaty)
 
     @functools.cached_property
     def quotes(self) -> tuple[Quote, ...]:
-        return tuple(Quote.from_json(q) for q in self._table("quotes"))
+        return self._table("quotes", Quote)
 
     @functools.cached_property
     def eras(self) -> tuple[Era, ...]:
-        return tuple(Era.from_json(e) for e in self._table("eras"))
+        return self._table("eras", Era)
 
     @functools.cached_property
     def actor_by_id(self) -> dict[str, Actor]:

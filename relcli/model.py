@@ -508,35 +508,33 @@ class Dataset:
         self._by_id: dict[str, dict[str, Any]] = {}
         self.schema_version = schema_version
 
+    def _built(self, key: str, record: Any) -> tuple[Any, ...]:
+        """The records of one collection, built from the document the first time."""
+        built: tuple[Any, ...] | None = getattr(self, f"_{key}")
+        if built is None:
+            built = tuple(record.from_json(r) for r in self._raw(key))
+            setattr(self, f"_{key}", built)
+        return built
+
     @property
     def actors(self) -> tuple[Actor, ...]:
-        if self._actors is None:
-            self._actors = tuple(Actor.from_json(a) for a in self._raw("actors"))
-        return self._actors
+        return self._built("actors", Actor)
 
     @property
     def treaties(self) -> tuple[Treaty, ...]:
-        if self._treaties is None:
-            self._treaties = tuple(Treaty.from_json(t) for t in self._raw("treaties"))
-        return self._treaties
+        return self._built("treaties", Treaty)
 
     @property
     def events(self) -> tuple[Event, ...]:
-        if self._events is None:
-            self._events = tuple(Event.from_json(e) for e in self._raw("events"))
-        return self._events
+        return self._built("events", Event)
 
     @property
     def quotes(self) -> tuple[Quote, ...]:
-        if self._quotes is None:
-            self._quotes = tuple(Quote.from_json(q) for q in self._raw("quotes"))
-        return self._quotes
+        return self._built("quotes", Quote)
 
     @property
     def eras(self) -> tuple[Era, ...]:
-        if self._eras is None:
-            self._eras = tuple(Era.from_json(e) for e in self._raw("eras"))
-        return self._eras
+        return self._built("eras", Era)
 
     def events_naming_treaty(self, treaty_id: str, also: set[str]) -> list[Event]:
         """Events that list the treaty, or whose id is in ``also`` (file order).
