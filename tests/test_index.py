@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -277,3 +278,54 @@ def test_random_files_agree_between_engines(
         results.append((code, out.getvalue(), err.getvalue()))
     os.environ.pop("RELCLI_INDEX", None)
     assert results[0] == results[1]
+
+
+def _many_events(tmp_path: Path, count: int) -> Path:
+    document = json.loads(MINI.read_text(encoding="utf-8"))
+    model = document["events"][0]
+    document["events"] += [
+        {**model, "id": f"copy-{n}", "title": f"Copy {n}", "treaties": []} for n in range(count)
+    ]
+    document["quotes"] = []
+    path = tmp_path / "many.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+def test_index_build_shows_progress_on_a_terminal_only(tmp_path: Path, suffix: str) -> None:
+    import pty
+
+    path = _many_events(tmp_path, 45_000)
+    if suffix == ".jsonl":
+        jsonl = path.with_suffix(".jsonl")
+        jsonl.write_text(_to_jsonl(json.loads(path.read_text("utf-8"))), encoding="utf-8")
+        path = jsonl
+    args = [*command(), "--data", str(path), "timeline", "--from", "2013", "--format", "jsonl"]
+    settings = {"RELCLI_INDEX": "always", "TERM": "xterm"}
+    # stderr on a pipe: nothing at all
+    piped = subprocess.run(
+        args,
+        capture_output=True,
+        env=env(RELCLI_CACHE_DIR=str(tmp_path / "a"), **settings),
+        check=False,
+    )
+    assert piped.returncode == 0 and piped.stderr == b""
+    # stderr on a terminal: a progress bar that ends at 100% and clears its line
+    leader, follower = pty.openpty()
+    with subprocess.Popen(
+        args,
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        env=env(RELCLI_CACHE_DIR=str(tmp_path / "b"), **settings),
+    ) as process:
+        os.close(follower)
+        out, _ = process.communicate(timeout=120)
+    shown = b""
+    with contextlib.suppress(OSError):
+        while chunk := os.read(leader, 65536):
+            shown += chunk
+    os.close(leader)
+    assert process.returncode == 0 and out == piped.stdout
+    assert b"relcli: indexing [" in shown and b"100%" in shown, shown
+    assert shown.endswith(b"\r"), shown[-80:]
