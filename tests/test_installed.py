@@ -154,13 +154,15 @@ def test_output_to_a_pipe_has_no_escape_codes() -> None:
 
 
 def test_machine_formats_do_not_import_rich_or_dateparser() -> None:
+    """Nor msgspec and sqlite3, which only large files need."""
     code = (
         "import sys, io, contextlib\n"
         "from relcli.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    main(['timeline', '--from', '2013-09', '--json'])\n"
         "    main(['treaty', 'INF', '--format', 'csv'])\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'dateparser')))\n"
+        "heavy = ('rich', 'dateparser', 'msgspec', 'sqlite3')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env(), timeout=60
