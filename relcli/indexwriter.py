@@ -2,11 +2,11 @@
 
 Inserting a million rows costs about 5 s, and most of that holds the interpreter lock (binding
 each value), so a writer *thread* only takes turns with the reader: measured, a thread made the
-first run on a million events slower, not faster. Where ``fork`` exists the writer is a child
+first run on a million events slower, not faster. On Linux the writer is a forked child
 process with its own interpreter: the builder sends it batches of rows (``marshal``, the fastest
 serialiser for tuples of str, int and None) over a pipe, and a thread in the child receives them
-while its main thread inserts, so neither side waits for the other. Elsewhere (Windows, macOS'
-default) it is a thread, as before.
+while its main thread inserts, so neither side waits for the other. Elsewhere (Windows, and
+macOS, where forking is unsafe with some system libraries) it is a thread, as before.
 
 The child never prints: whatever goes wrong is sent back as one line and raised in the parent
 as ``sqlite3.OperationalError``, where the builder's usual error handling takes over.
@@ -19,6 +19,7 @@ import marshal
 import os
 import queue
 import sqlite3
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from itertools import repeat
@@ -99,8 +100,8 @@ class EventWriter:
     ) -> None:
         import multiprocessing
 
-        if process is None:
-            process = "fork" in multiprocessing.get_all_start_methods()
+        if process is None:  # fork only where it is the platform's own way (not macOS)
+            process = sys.platform.startswith("linux")
         self.process = process
         self.failure: str | None = None
         if process:
