@@ -330,3 +330,13 @@ def test_json_lines_duplicates_are_located_by_line(tmp_path: Path) -> None:
         index.build_index(source, tmp_path / "x.sqlite")
     last = len(source.read_text(encoding="utf-8").splitlines())
     assert any(p.path == f"line {last}" for p in caught.value.problems), caught.value.problems
+
+
+def test_a_writer_thread_builds_the_same_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where there is no fork (Windows, macOS) the rows are written by a thread instead."""
+    index.build_index(MINI, tmp_path / "process.sqlite")
+    monkeypatch.setattr(indexwriter.sys, "platform", "darwin")
+    index.build_index(MINI, tmp_path / "thread.sqlite")
+    assert _tables(tmp_path / "thread.sqlite") == _tables(tmp_path / "process.sqlite")
