@@ -280,7 +280,10 @@ def _slugs(value: Any) -> bool:
         return False
     if not value:
         return True
-    return all(type(v) is str for v in value) and _SLUGS.fullmatch("|".join(value)) is not None
+    if not all(type(v) is str for v in value):
+        return False
+    joined = "|".join(value)  # one match for the list; a slug holding "|" shows in the count
+    return _SLUGS.fullmatch(joined) is not None and joined.count("|") == len(value) - 1
 
 
 def _event_is_plainly_valid(record: Any) -> bool:

@@ -329,3 +329,20 @@ def test_index_build_shows_progress_on_a_terminal_only(tmp_path: Path, suffix: s
     assert process.returncode == 0 and out == piped.stdout
     assert b"relcli: indexing [" in shown and b"100%" in shown, shown
     assert shown.endswith(b"\r"), shown[-80:]
+
+
+def test_an_actor_id_holding_two_slugs_gets_the_validators_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    document = json.loads(MINI.read_text(encoding="utf-8"))
+    document["events"][0]["actors"] = ["a|b"]
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    results = []
+    for mode in ("never", "always"):
+        monkeypatch.setenv("RELCLI_INDEX", mode)
+        results.append(run(capsys, ["--data", str(path), "validate"]))
+    assert results[0][0] == results[1][0] == 3
+    # the same first line (the index then also misses the event for references to it)
+    assert results[0][2].splitlines()[0] == results[1][2].splitlines()[0]
+    assert "'a|b' is not a slug" in results[1][2]
