@@ -225,3 +225,33 @@ def test_the_narrow_characters_are_one_cell_for_rich_too() -> None:
     assert [c for c in narrow if cell_len(c) != 1] == []
     for text in ["Сергей Лавров", "6 Jul – 8 Jul 2009", "漢字 x", "e\u0301", "a\u200bb"]:
         assert cells(text) == cell_len(text)
+
+
+_QUERIES = ["reset", "treaty", "putin", "Лавров", "a", "spy", "chemical weapons", "cold war"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    query=st.sampled_from(_QUERIES),
+    width=st.integers(min_value=1, max_value=220),
+)
+def test_the_plain_search_table_is_byte_for_byte_richs(query: str, width: int) -> None:
+    from relcli import search, store
+    from relcli.render import SearchResults, rich_table
+
+    dataset = store.load(store.bundled_path())
+    hits = search.search(dataset, query)
+    document = SearchResults(query, search.query_words(query), hits, dataset)
+    options = RenderOptions(width=width)
+    assert renderer("table")(document, options) == rich_table.render(document, options)
+
+
+def test_search_results_to_a_pipe_do_not_import_rich() -> None:
+    code = (
+        "import sys; from relcli.cli import main; code = main(['search', 'reset']); "
+        "assert not [m for m in sys.modules if m.startswith('rich')], 'rich imported'; "
+        "sys.exit(code)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1].split() == ["type", "date", "match"]

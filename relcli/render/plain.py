@@ -15,6 +15,7 @@ from itertools import groupby
 
 from ..dates import human_span
 from ..model import Dataset, Event
+from . import SearchResults
 from .safety import clean
 
 _WORD = re.compile(r"\s*\S+\s*")
@@ -126,4 +127,44 @@ def timeline(events: Sequence[Event], dataset: Dataset, width: int) -> str | Non
         return None
     if not lines:
         return ""
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def search_table(results: SearchResults, width: int) -> str | None:
+    """``search`` results as the Rich table of ``rich_table._search_results`` lays them out.
+
+    A ``SIMPLE_HEAD`` table, full width: blank top and bottom edges, a header and its rule,
+    then type and date (no wrap, as wide as their widest value) and the match, wrapped in the
+    rest, columns three spaces apart. None where Rich would have to squeeze columns (a very
+    narrow terminal) or there is nothing to show: ``rich_table`` draws those.
+    """
+    hits = results.hits
+    if not hits:
+        return None
+    types = [clean(hit.type) for hit in hits]
+    dates = [hit.date.human() if hit.date else "—" for hit in hits]
+    type_width = max(4, *map(cells, types))
+    date_width = max(4, *map(cells, dates))
+    # The table's inner width less edges and dividers (4), then each column with its padding.
+    match_width = width - 4 - (type_width + 1) - (date_width + 2) - 1
+    if match_width < 1:
+        return None
+    blank_type, blank_date = " " * type_width, " " * date_width
+
+    def row(kind: str, date: str, match: str) -> list[str]:
+        parts = wrap_plain(match, match_width)
+        first = f" {kind + ' ' * (type_width - cells(kind))}   {date + ' ' * (date_width - cells(date))}"
+        return [
+            f"{first if n == 0 else f' {blank_type}   {blank_date}'}   {part}"
+            for n, part in enumerate(parts)
+        ]
+
+    lines = ["", *row("type", "date", "match"), " " + "─" * (width - 2)]
+    for hit, kind, date in zip(hits, types, dates, strict=True):
+        title = clean(hit.title, one_line=True)
+        if hit.type == "quote":
+            speaker = results.dataset.actor_by_id.get(hit.record.speaker)
+            title = f"{clean(speaker.name) if speaker else ''}: “{title}”"
+        lines += row(kind, date, f"{title}  {clean(hit.id)}")
+    lines.append("")
     return "\n".join(line.rstrip() for line in lines) + "\n"
