@@ -493,15 +493,7 @@ class _Builder:
         first = _span(date)
         last = _span(end_date) if end_date else first
         assert first is not None and last is not None
-        if record_id in self.event_ids:
-            self.repeated_ids.append(index)
-        else:
-            self.event_ids.add(record_id)
-        key = hash((date, title.casefold()))
-        if key in self.titles:
-            self.same_title.append((self.titles[key], index))
-        else:
-            self.titles[key] = index
+        self._note(index, record_id, hash((date, title.casefold())))
         self.actor_refs.update(actors)
         self.treaty_refs.update(treaties)
         for treaty in treaties:
@@ -519,9 +511,7 @@ class _Builder:
                 last[4] if end_date else None,
                 kind,
                 tone,
-                "|" + "|".join(tags) + "|",
-                "|" + "|".join(actors) + "|",
-                "|" + "|".join(treaties) + "|",
+                *piped([tags, actors, treaties]),
                 ascii_only(body),
                 body,
             )
@@ -529,6 +519,17 @@ class _Builder:
         self.count += 1
         if len(self.rows) >= 20000:
             self._flush()
+
+    def _note(self, index: int, record_id: str, title_key: int) -> None:
+        """Remember an event's id and (date, title), noting any that came before."""
+        if record_id in self.event_ids:
+            self.repeated_ids.append(index)
+        else:
+            self.event_ids.add(record_id)
+        if title_key in self.titles:
+            self.same_title.append((self.titles[title_key], index))
+        else:
+            self.titles[title_key] = index
 
     def add_batch(self, batch: Batch, texts: list[str] | None = None) -> None:
         """Index a run of vetted events (``fastdecode``): ``add_event``'s work, column by column.
@@ -538,25 +539,20 @@ class _Builder:
         """
         n = len(batch.ids)
         positions = range(batch.start, batch.start + n)
-        ids, dates, titles = batch.ids, batch.dates, batch.titles
-        if self.event_ids.isdisjoint(ids) and len(set(ids)) == n:
-            self.event_ids.update(ids)
-        else:  # a repeated id: note which, one by one
-            for index, record_id in zip(positions, ids, strict=True):
-                if record_id in self.event_ids:
-                    self.repeated_ids.append(index)
-                else:
-                    self.event_ids.add(record_id)
-        keys = list(map(hash, zip(dates, map(str.casefold, titles), strict=True)))
+        ids = batch.ids
+        keys = list(map(hash, zip(batch.dates, map(str.casefold, batch.titles), strict=True)))
         first_of = dict(zip(reversed(keys), reversed(positions), strict=True))
-        if len(first_of) == n and self.titles.keys().isdisjoint(first_of):
+        if (
+            self.event_ids.isdisjoint(ids)
+            and len(set(ids)) == n
+            and len(first_of) == n
+            and self.titles.keys().isdisjoint(first_of)
+        ):  # the usual case: nothing repeats, so note the whole run at once
+            self.event_ids.update(ids)
             self.titles.update(first_of)
         else:
-            for index, key in zip(positions, keys, strict=True):
-                if key in self.titles:
-                    self.same_title.append((self.titles[key], index))
-                else:
-                    self.titles[key] = index
+            for index, record_id, key in zip(positions, ids, keys, strict=True):
+                self._note(index, record_id, key)
         self.actor_refs.update(chain.from_iterable(batch.actors))
         self.treaty_refs.update(chain.from_iterable(batch.treaties))
         self.treaty_links.extend(
@@ -755,24 +751,21 @@ def build_index(path: Path, target: Path) -> None:
     builder = _Builder(path, target)
     progress = _bar(path.stat().st_size)
     try:
-        if path.suffix == ".jsonl":
-            if not _read_fast_lines(path, builder, progress):
-                _discard(builder)  # not vouched for: again the plain way, for the messages
-                builder = _Builder(path, target)
+        if not _read_fast(path, builder, progress):
+            _discard(builder)  # not vouched for: again the plain way, for the messages
+            builder = _Builder(path, target)
+            if path.suffix == ".jsonl":
                 with path.open(encoding="utf-8-sig") as handle:
                     for item in stream_jsonl(_counting(handle, progress)):
                         builder.add(*item)
-        elif not _read_fast(path, builder, progress):
-            # Not vouched for by the fast path: start again the plain way, for the messages.
-            _discard(builder)
-            builder = _Builder(path, target)
-            text = read_text(path)
-            if not text.strip():
-                raise DataFileError(shown, [Problem("the file is empty")])
-            scale = path.stat().st_size / max(len(text), 1)
-            for item in stream_json(text, lambda pos: progress(int(pos * scale))):
-                builder.add(*item)
-            del text
+            else:
+                text = read_text(path)
+                if not text.strip():
+                    raise DataFileError(shown, [Problem("the file is empty")])
+                scale = path.stat().st_size / max(len(text), 1)
+                for item in stream_json(text, lambda pos: progress(int(pos * scale))):
+                    builder.add(*item)
+                del text
         progress(path.stat().st_size)
         problems = builder.finish(fingerprint)
     except _Malformed as exc:
@@ -794,39 +787,41 @@ def build_index(path: Path, target: Path) -> None:
 
 
 def _read_fast(path: Path, builder: _Builder, progress: Callable[[int], None]) -> bool:
-    """Read a valid JSON document the fast way (see ``fastdecode``); False if it may not be."""
-    from . import fastdecode
-
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return False  # the plain way words it
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = memoryview(data)[3:]  # type: ignore[assignment]
-
+    """Read a valid file the fast way (see ``fastdecode``); False if it may not be valid."""
     import gc
+
+    from . import fastdecode
 
     # The run creates millions of objects and no reference cycles; the collector would only
     # walk the growing heap again and again (measured: 2 s of a million events).
     gc.disable()
     try:
-        document = fastdecode.Document(data)
-        for key, index, value, where in document.top_items():
-            builder.add(key, index, value, where, None)
-        builder.bodies = document.events  # the writer takes each event's JSON from here
-        for batch in document.vetted_batches(progress):
-            builder.add_batch(batch)
-    except fastdecode.GiveUp:
+        if path.suffix == ".jsonl":
+            _fast_lines(path, builder, progress)
+        else:
+            _fast_document(path, builder, progress)
+    except (fastdecode.GiveUp, OSError):  # OSError: the plain way words it
         return False
     finally:
         gc.enable()
     return not builder.problems
 
 
-def _read_fast_lines(path: Path, builder: _Builder, progress: Callable[[int], None]) -> bool:
-    """Read a valid JSON Lines file the fast way (``fastdecode``); False if it may not be."""
-    import gc
+def _fast_document(path: Path, builder: _Builder, progress: Callable[[int], None]) -> None:
+    from . import fastdecode
 
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = memoryview(data)[3:]  # type: ignore[assignment]
+    document = fastdecode.Document(data)
+    for key, index, value, where in document.top_items():
+        builder.add(key, index, value, where, None)
+    builder.bodies = document.events  # the writer takes each event's JSON from here
+    for batch in document.vetted_batches(progress):
+        builder.add_batch(batch)
+
+
+def _fast_lines(path: Path, builder: _Builder, progress: Callable[[int], None]) -> None:
     from . import fastdecode
 
     counts = dict.fromkeys(ARRAYS, 0)
@@ -835,20 +830,13 @@ def _read_fast_lines(path: Path, builder: _Builder, progress: Callable[[int], No
         for item in jsonl_items(record, number, line, counts):
             builder.add(*item)
 
-    gc.disable()  # as in _read_fast
-    try:
-        with path.open("rb") as handle:
-            lines = _counting(handle, progress)  # type: ignore[arg-type]
-            for batch, texts, numbers in fastdecode.vetted_lines(lines, other):
-                builder.lines.setdefault("events", []).extend(numbers)
-                builder.add_batch(batch, texts)
-        for array in ARRAYS:
-            builder.add(array, -1, None, "$", None)
-    except (fastdecode.GiveUp, OSError):
-        return False
-    finally:
-        gc.enable()
-    return not builder.problems
+    with path.open("rb") as handle:
+        lines = _counting(handle, progress)  # type: ignore[arg-type]
+        for batch, texts, numbers in fastdecode.vetted_lines(lines, other):
+            builder.lines.setdefault("events", []).extend(numbers)
+            builder.add_batch(batch, texts)
+    for array in ARRAYS:
+        builder.add(array, -1, None, "$", None)
 
 
 def _discard(builder: _Builder) -> None:

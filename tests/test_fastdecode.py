@@ -42,8 +42,7 @@ def _tables(path: Path) -> dict[str, list[Any]]:
 def _build(source: Path, target: Path, *, fast: bool, monkeypatch: pytest.MonkeyPatch) -> bool:
     """Build an index of ``source``; return whether the fast way read it."""
     taken: list[bool] = []
-    name = "_read_fast_lines" if source.suffix == ".jsonl" else "_read_fast"
-    real = getattr(index, name)
+    real = index._read_fast
 
     def spy(*args: Any) -> bool:
         result = real(*args) if fast else False
@@ -51,7 +50,7 @@ def _build(source: Path, target: Path, *, fast: bool, monkeypatch: pytest.Monkey
         return result
 
     with monkeypatch.context() as patch:
-        patch.setattr(index, name, spy)
+        patch.setattr(index, "_read_fast", spy)
         index.build_index(source, target)
     return taken == [True]
 
@@ -314,7 +313,7 @@ def test_the_fast_way_gives_up_on_json_lines_it_cannot_vouch_for(
     source = _lines_with(tmp_path, extra)
     builder = index._Builder(source, tmp_path / "x.sqlite")
     try:
-        assert not index._read_fast_lines(source, builder, lambda done: None)
+        assert not index._read_fast(source, builder, lambda done: None)
     finally:
         index._discard(builder)
     with pytest.raises(DataFileError) as caught:  # the plain way then says where
