@@ -8,24 +8,29 @@ commands are defined once, as ``Annotated`` aliases, below.
 import contextlib
 import enum
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
 
 import typer
 
-from . import clock, completion, query, store
+from . import clock, completion, datafile, query, store
 from .dates import DateRange
 from .errors import (
     EXIT_DATA,
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
+    EXIT_IO,
     EXIT_OK,
+    EXIT_TERMINATED,
     EXIT_USAGE,
     BadDate,
     NotFound,
     RelcliError,
+    Terminated,
     UsageProblem,
+    WriteFailed,
 )
 from .model import COUNTRIES, Dataset, Event
 from .records import Bundle
@@ -282,13 +287,20 @@ def render_options(stream: object = None) -> RenderOptions:
 
 
 def _write(text: str) -> None:
-    """Write the document to stdout; a reader that went away (``| head``) ends us quietly."""
+    """Write the document to stdout; a reader that went away (``| head``) ends us quietly.
+
+    Any other failure (a full disk, an I/O error) is ``WriteFailed``: exit 74, one line.
+    """
+    _WRITTEN.append(True)
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
     except BrokenPipeError:
         _silence_stdout()
         raise typer.Exit(EXIT_OK) from None
+    except OSError as exc:
+        _silence_stdout()
+        raise WriteFailed("standard output", exc.strerror or str(exc)) from None
 
 
 def _silence_stdout() -> None:
@@ -299,9 +311,43 @@ def _silence_stdout() -> None:
         pass
 
 
+_UNPRINTABLE: re.Pattern[str] | None = None
+
+
+def printable(message: str) -> str:
+    """``message`` with every control character escaped (``\\x1b``): data quoted in a message
+    (an unknown key, an ambiguous name) cannot move the cursor or fake another line."""
+    global _UNPRINTABLE
+    if message.isprintable():
+        return message
+    if _UNPRINTABLE is None:
+        _UNPRINTABLE = re.compile(
+            "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+        )
+    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], message)
+
+
 def note(message: str) -> None:
-    """A message for the person, never part of the document: stderr."""
-    typer.echo(message, err=True)
+    """A message for the person, never part of the document: stderr, one line each."""
+    with contextlib.suppress(OSError):
+        typer.echo(printable(message), err=True)
+
+
+def _stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _for_terminal(text: str) -> str:
+    """Machine text (JSON, CSV, --jq results) as is to a pipe; on a live terminal without the
+    control characters a hostile data file could smuggle in (titles, clipboard, screen clears)."""
+    if not _stdout_is_terminal():
+        return text
+    from .render.safety import clean
+
+    return clean(text)
 
 
 def emit(document: Document, out: Output, count: int | None = None) -> None:
@@ -316,16 +362,23 @@ def emit(document: Document, out: Output, count: int | None = None) -> None:
     if out.jq is not None:
         if name != "json":
             raise UsageProblem(f"--jq works on JSON output; drop --format {name}")
-        from .jqfilter import apply
+        from .jqfilter import Halted, results
 
-        _write(apply(out.jq, document))
+        try:
+            for text in results(out.jq, document):
+                _write(_for_terminal(text))
+        except Halted as halted:  # halt_error: its input to stderr, its code, as jq does
+            with contextlib.suppress(OSError):
+                sys.stderr.write(
+                    printable(halted.message) if sys.stderr.isatty() else halted.message
+                )
+                sys.stderr.flush()
+            raise typer.Exit(halted.code) from None
         return
     options = render_options()
     text = renderer(name)(document, options)
-    if name != "table" and options.styled and not os.environ.get("FORCE_COLOR"):
-        from .render.safety import clean
-
-        text = clean(text)  # machine text on a live terminal: no escapes reach it
+    if name != "table":
+        text = _for_terminal(text)
     if count == 0 and name in ("table", "md"):
         note("relcli: nothing matched")
         if name == "table":
@@ -760,19 +813,26 @@ def on(
     emit(Listing("event", found, dataset), Output(fmt, as_json, fields, jq), len(found))
 
 
-def _refuse_overwrite(path: Path, force: bool) -> None:
-    if path.exists() and not force:
-        raise UsageProblem(f"{path} already exists; use --force to overwrite it")
+def _check_writable(path: Path, force: bool) -> None:
+    """Refuse early (before any work) a path that exists without --force; ``-`` is stdout."""
+    if str(path) != "-":
+        datafile.target_of(path, force=force)
 
 
-def _write_file(path: Path, text: str) -> None:
-    try:
-        store.write_atomically(path, text)
-    except OSError as exc:
-        raise UsageProblem(f"cannot write {path}: {exc.strerror or exc}") from None
+def _write_file(path: Path, text: str, force: bool) -> None:
+    """Write ``text`` to ``path`` through ``datafile`` (never replacing what it points to)."""
+    if str(path) == "-":
+        _write(text)
+    else:
+        datafile.write_text(path, text, force=force)
 
 
-ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")]
+ForceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--force", help="Overwrite FILE if it exists (a symbolic link is written through)."
+    ),
+]
 
 
 @app.command()
@@ -822,9 +882,10 @@ def stats(
     if svg is not None:
         from .render.svg import stats_chart
 
-        _refuse_overwrite(svg, force)
-        _write_file(svg, stats_chart(report, title))
-        note(f"relcli: wrote {svg} ({report.total} events)")
+        _check_writable(svg, force)
+        _write_file(svg, stats_chart(report, title), force)
+        if str(svg) != "-":
+            note(f"relcli: wrote {svg} ({report.total} events)")
         return
     emit(StatsReport(report, title), Output(fmt, as_json, fields, jq), report.total)
 
@@ -849,7 +910,9 @@ def export(
             help="ics (iCalendar), timelinejs (TimelineJS3 JSON), json, jsonl, csv or md.",
         ),
     ],
-    path: Annotated[Path, typer.Argument(metavar="FILE", help="Where to write.")],
+    path: Annotated[
+        Path, typer.Argument(metavar="FILE", help="Where to write; - for standard output.")
+    ],
     start: FromOpt = None,
     end: ToOpt = None,
     actor: ActorOpt = None,
@@ -875,7 +938,7 @@ def export(
     """
     if query.fold(group) not in ("era", "tag"):
         raise UsageProblem(f'--group must be "era" or "tag", not "{group}"')
-    _refuse_overwrite(path, force)
+    _check_writable(path, force)
     dataset, events = _events(ctx, start, end, actor, tag, kind, treaty, search, during)
     if to is ExportFormat.ics:
         from .render.ics import render_events
@@ -888,8 +951,9 @@ def export(
         text = dumps(timeline_js(events, dataset, query.fold(group))) + "\n"
     else:
         text = renderer(to.value)(Listing("event", events, dataset), RenderOptions())
-    _write_file(path, text)
-    note(f"relcli: wrote {len(events)} events to {path}")
+    _write_file(path, text, force)
+    if str(path) != "-":
+        note(f"relcli: wrote {len(events)} events to {path}")
 
 
 @app.command()
@@ -939,14 +1003,16 @@ def fmt(
     Example: relcli fmt my-events.json
     """
     resolved = store.resolve_path(path or _state(ctx).data)
-    text = store.canonical_text(store.load(resolved))
+    if datafile.is_stream(resolved):  # reading it would consume (or wait on) the stream
+        raise UsageProblem(f"fmt rewrites a file in place; {resolved} is a pipe or a device")
+    text = store.canonical_text_for(resolved, store.load(resolved))
     if resolved.read_text(encoding="utf-8") == text:
         note(f"relcli: {resolved} is already canonical")
         return
     if check:
         note(f"relcli: {resolved} is not in canonical form (run 'relcli fmt')")
         raise typer.Exit(EXIT_DATA)
-    store.write_atomically(resolved, text)
+    datafile.write_text(resolved, text, force=True)
     note(f"relcli: rewrote {resolved}")
 
 
@@ -1028,10 +1094,85 @@ def _click_command(args: list[str]) -> typer.core.TyperGroup:
     return typer.main.get_command(lean)  # type: ignore[return-value]
 
 
+def _arguments(argv: list[str] | None) -> list[str]:
+    """The arguments as text. Under a C locale with UTF-8 mode off Python decodes them as ASCII
+    with surrogate escapes (``Лавров`` arrives as ``\\udcd0\\udc9b…``): their bytes are UTF-8."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    fixed = []
+    for arg in args:
+        if not arg.isascii() and any("\udc80" <= c <= "\udcff" for c in arg):
+            with contextlib.suppress(UnicodeError):
+                arg = os.fsencode(arg).decode("utf-8")
+        fixed.append(arg)
+    return fixed
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run relcli; return (and, as a console script, exit with) a documented exit code."""
+    import signal
+
     _tolerate_unencodable_output()
-    args = _fields_alone_means_help(list(sys.argv[1:] if argv is None else argv))
+    _WRITTEN.clear()
+    args = _fields_alone_means_help(_arguments(argv))
+    try:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except (ValueError, OSError):  # not the main thread
+        previous = None
+    try:
+        code = _run(args, may_heal=True)
+        if code is None:  # a damaged cache entry: discarded, and the command run again
+            from . import cache
+
+            cache.discard_entries_in_use()
+            note("relcli: note: a damaged cache entry was discarded and rebuilt")
+            code = _run(args, may_heal=False)
+    except Terminated:
+        code = EXIT_TERMINATED
+        note("relcli: terminated")
+    finally:
+        if previous is not None:
+            with contextlib.suppress(ValueError, OSError):
+                signal.signal(signal.SIGTERM, previous)
+        _report_cache_notes()
+    return _flushed(code)  # type: ignore[arg-type]
+
+
+def _report_cache_notes() -> None:
+    cache = sys.modules.get("relcli.cache")
+    if cache is not None:
+        for message in cache.take_notes():
+            note(message)
+
+
+def _flushed(code: int) -> int:
+    """Flush stdout now, so a full disk is reported (exit 74) rather than ignored at exit."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    except OSError as exc:
+        _silence_stdout()
+        note(f"relcli: cannot write standard output: {exc.strerror or exc}")
+        return EXIT_IO if code == EXIT_OK else code
+    return code
+
+
+def _cache_may_be_at_fault(exc: Exception) -> bool:
+    """Whether an unexpected error may come from a damaged cache entry, and nothing has been
+    written yet, so discarding the entry and running again is safe."""
+    cache = sys.modules.get("relcli.cache")
+    return cache is not None and cache.entries_in_use() and not _WRITTEN
+
+
+_WRITTEN: list[bool] = []
+
+
+def _run(args: list[str], *, may_heal: bool) -> int | None:
+    """Run the command once; None asks ``main`` to heal the cache and run it again."""
     try:
         if args == ["--version"]:  # answered before any Click objects are built: scripts ask
             _print_version()
@@ -1047,7 +1188,8 @@ def main(argv: list[str] | None = None) -> int:
     except typer.TyperException as exc:  # Click's usage errors (bad option, bad value)
         code = getattr(exc, "exit_code", EXIT_USAGE)
         if type(exc).__name__ == "NoArgsIsHelpError":
-            typer.echo(exc.format_message())
+            with contextlib.suppress(OSError):
+                typer.echo(exc.format_message())
             code = EXIT_OK
         else:
             note(f"relcli: {' '.join(exc.format_message().split())}")
@@ -1063,18 +1205,36 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         _silence_stdout()
         code = EXIT_OK
+    except OSError as exc:
+        if not isinstance(exc, BrokenPipeError) and _is_output_error(exc):
+            _silence_stdout()
+            note(f"relcli: cannot write standard output: {exc.strerror or exc}")
+            return EXIT_IO
+        return _internal(exc, args, may_heal)
     except Exception as exc:
-        if _debug_wanted(args):
-            raise
-        where = ""
-        tb = exc.__traceback__
-        while tb is not None and tb.tb_next is not None:
-            tb = tb.tb_next
-        if tb is not None:
-            where = f" at {Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno}"
-        note(
-            f"relcli: internal error: {type(exc).__name__}: {exc}{where} — this is a bug; "
-            f"please report it to {REPORT_TO} (rerun with --debug for the traceback)"
-        )
-        code = EXIT_INTERNAL
+        return _internal(exc, args, may_heal)
     return code
+
+
+def _is_output_error(exc: OSError) -> bool:
+    import errno
+
+    return exc.errno in (errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG)
+
+
+def _internal(exc: Exception, args: list[str], may_heal: bool) -> int | None:
+    if may_heal and _cache_may_be_at_fault(exc):
+        return None
+    if _debug_wanted(args):
+        raise exc
+    where = ""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is not None:
+        where = f" at {Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno}"
+    note(
+        f"relcli: internal error: {type(exc).__name__}: {exc}{where} — this is a bug; "
+        f"please report it to {REPORT_TO} (rerun with --debug for the traceback)"
+    )
+    return EXIT_INTERNAL

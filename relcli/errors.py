@@ -12,7 +12,9 @@ EXIT_NOT_FOUND = 1
 EXIT_USAGE = 2
 EXIT_DATA = 3
 EXIT_INTERNAL = 70
+EXIT_IO = 74
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
 
 EXIT_CODES: dict[int, str] = {
     EXIT_OK: "success, including a query that matched nothing",
@@ -20,7 +22,10 @@ EXIT_CODES: dict[int, str] = {
     EXIT_USAGE: "usage error: unknown option, bad value, unparseable date, --from after --to",
     EXIT_DATA: "the data file is missing, unreadable, malformed or invalid",
     EXIT_INTERNAL: "internal error (a bug): please report it",
+    EXIT_IO: "output could not be written: a file (read-only, full disk, permission denied) "
+    "or standard output (full disk, I/O error; a closed pipe is not an error)",
     EXIT_INTERRUPTED: "interrupted (Ctrl-C)",
+    EXIT_TERMINATED: "terminated (SIGTERM); nothing half-written is left behind",
 }
 
 
@@ -98,6 +103,23 @@ class UsageProblem(RelcliError):
 
     def __str__(self) -> str:
         return self.text
+
+
+class WriteFailed(RelcliError):
+    """A file (or standard output) could not be written; ``reason`` says why."""
+
+    exit_code = EXIT_IO
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(path, reason)
+        self.path, self.reason = path, reason
+
+    def __str__(self) -> str:
+        return f"cannot write {self.path}: {self.reason}"
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwound like Ctrl-C, so every writer removes its temporary file."""
 
 
 class Problem:

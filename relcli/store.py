@@ -7,7 +7,6 @@ rather than stopping at the first, so ``relcli validate`` can list them at once.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 from collections.abc import Callable
@@ -74,7 +73,7 @@ def read_text(path: Path) -> str:
     """The file's text, or a ``DataFileError`` saying plainly why it cannot be read."""
     shown = str(path)
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path)
     except FileNotFoundError:
         raise DataFileError(shown, [Problem("no such file")]) from None
     except IsADirectoryError:
@@ -96,18 +95,113 @@ def read_text(path: Path) -> str:
         raise DataFileError(shown, [problem]) from None
 
 
+def read_bounded(path: Path) -> bytes:
+    """The bytes of ``path``, read once (a pipe or device is streamed, never re-opened), up to
+    ``RELCLI_MAX_INPUT`` bytes; past that, or at a NUL byte in a stream (``/dev/zero``: no JSON
+    has one), a ``DataFileError`` rather than memory without end."""
+    import stat
+
+    bound = limit("RELCLI_MAX_INPUT")
+    with open(path, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(path)
+        regular = stat.S_ISREG(info.st_mode)
+        if regular and info.st_size > bound:
+            raise DataFileError(str(path), [_too_large(bound)])
+        if regular:
+            return handle.read()
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := handle.read(1 << 20):
+            if b"\x00" in chunk:
+                offset = size + chunk.index(b"\x00")
+                problem = Problem(f"malformed JSON: a NUL byte at offset {offset}; not a data file")
+                raise DataFileError(str(path), [problem])
+            size += len(chunk)
+            if size > bound:
+                raise DataFileError(str(path), [_too_large(bound)])
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def _too_large(bound: int) -> Problem:
+    return Problem(
+        f"larger than {bound:,} bytes, the most relcli reads as one document "
+        "(set RELCLI_MAX_INPUT to raise it)"
+    )
+
+
 def parse_json(text: str, shown: str) -> Any:
     import json  # a cached load never parses JSON (~1.4 ms of start-up)
 
     if not text.strip():
         raise DataFileError(shown, [Problem("the file is empty")])
     try:
-        return json.loads(text)
+        document = json.loads(text)
     except json.JSONDecodeError as exc:
         problem = Problem(f"malformed JSON: {exc.msg}", line=exc.lineno, column=exc.colno)
         raise DataFileError(shown, [problem]) from None
     except RecursionError:
         raise DataFileError(shown, [Problem("malformed JSON: nested too deeply")]) from None
+    problems = lone_surrogates(document, text)
+    if problems:
+        raise DataFileError(shown, problems)
+    return document
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def lone_surrogates(document: Any, text: str | None = None) -> list[Problem]:
+    """A problem at the JSON path of every string holding a lone surrogate (``"\\ud800"``):
+    JSON allows the escape, but it is not a character, and no file or terminal can take it.
+
+    ``text``: the raw JSON, to skip the walk when it has no surrogate escape at all."""
+    if text is not None and not _SURROGATE_ESCAPE.search(text):
+        return []
+    problems: list[Problem] = []
+
+    def bad(value: str) -> bool:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+
+    def walk(value: Any, path: str) -> None:
+        if isinstance(value, str):
+            if not value.isascii() and bad(value):
+                problems.append(
+                    Problem(
+                        "not valid Unicode text (a lone surrogate escape such as \\ud800)",
+                        path=path,
+                    )
+                )
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, f"{path}[{index}]")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if not key.isascii() and bad(key):
+                    problems.append(
+                        Problem(
+                            "a key that is not valid Unicode text (a lone surrogate)", path=path
+                        )
+                    )
+                walk(item, f"{path}.{key}" if key.isidentifier() else f"{path}[{key!r}]")
+
+    walk(document, "$")
+    return problems
+
+
+DEFAULT_LIMITS = {"RELCLI_MAX_INPUT": 4 * 1024**3, "RELCLI_MAX_LINE": 64 * 1024**2}
+
+
+def limit(name: str) -> int:
+    """A size bound on what relcli reads (bytes or characters): the environment's, or the default."""
+    value = os.environ.get(name, "")
+    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_LIMITS[name]
 
 
 def load(path: str | os.PathLike[str] | None = None) -> Dataset:
@@ -215,21 +309,25 @@ def canonical_text(dataset: Dataset) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Replace ``path`` in one step: a reader sees the old file or the new, never half."""
-    import tempfile
+def canonical_jsonl_text(dataset: Dataset) -> str:
+    """Canonical JSON Lines: a ``meta`` line, then one compact line per record, in canonical order."""
+    import json
 
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    from .index import ARRAY_TO_TYPE, as_dataset
+
+    document = canonical(as_dataset(dataset)).to_json()
+    meta = {"type": "meta", "schema_version": document["schema_version"], **document["meta"]}
+    lines = [meta]
+    for array, kind in ARRAY_TO_TYPE.items():
+        lines.extend({"type": kind, **record} for record in document.get(array, ()))
+    return "".join(
+        json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n" for line in lines
+    )
+
+
+def canonical_text_for(path: Path, dataset: Dataset) -> str:
+    """The canonical text of ``dataset`` in the format ``path``'s name says (JSON or JSON Lines)."""
+    return canonical_jsonl_text(dataset) if path.suffix == ".jsonl" else canonical_text(dataset)
 
 
 class _Checker:

@@ -259,7 +259,8 @@ def test_export_refuses_to_overwrite_and_leaves_no_temporary_files(relcli, tmp_p
     assert relcli("export", "csv", str(target), "--force").code == 0
     assert target.read_text(encoding="utf-8").startswith("id,date")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["events.csv"]
-    assert relcli("export", "csv", str(tmp_path / "missing" / "x.csv")).code == 2
+    missing = relcli("export", "csv", str(tmp_path / "missing" / "x.csv"))
+    assert missing.code == 74 and "No such file or directory" in missing.err
     assert relcli("export", "pdf", str(tmp_path / "x.pdf")).code == 2
 
 

@@ -300,7 +300,7 @@ def test_stats_svg(relcli, tmp_path: Path) -> None:  # type: ignore[no-untyped-d
     again = relcli("stats", "--svg", str(target))
     assert again.code == 2 and "already exists; use --force" in again.err
     assert relcli("stats", "--svg", str(target), "--force", "--by", "year").code == 0
-    assert relcli("stats", "--svg", str(tmp_path / "no" / "dir.svg")).code == 2
+    assert relcli("stats", "--svg", str(tmp_path / "no" / "dir.svg")).code == 74
 
 
 def test_svg_escapes_title() -> None:
