@@ -186,7 +186,7 @@ class Document:
     def __init__(self, data: bytes | memoryview) -> None:
         try:
             document = _decode_document(data)
-        except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError):
+        except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, RecursionError):
             raise GiveUp from None
         self.size = len(data)
         self.top = {key: getattr(document, key) for key in ("schema_version", "meta", *_ARRAYS)}
@@ -257,12 +257,12 @@ def vetted_lines(
             line = line[3:]
         try:
             event = _decode_line_event(line)
-        except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError):
+        except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, RecursionError):
             if not line.strip():
                 continue
             try:
                 record = json.loads(line)
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise GiveUp from None
             if type(record) is dict and record.get("type") == "event":
                 raise GiveUp from None  # an event msgspec refused: the plain way words why

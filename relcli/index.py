@@ -61,6 +61,7 @@ TYPE_TO_ARRAY = {
     "quote": "quotes",
     "era": "eras",
 }
+ARRAY_TO_TYPE = {array: kind for kind, array in TYPE_TO_ARRAY.items()}
 
 
 # ---- reading the source file as a stream of records -------------------------------------------
@@ -152,14 +153,23 @@ def stream_jsonl(
     lines: Iterator[str],
 ) -> Iterator[tuple[str, int | None, Any, str | int | None, str | None]]:
     """The same stream from a JSON Lines file: one ``{"type": ...}`` record per line."""
+    from .store import limit
+
+    max_line = limit("RELCLI_MAX_LINE")
     counts = dict.fromkeys(ARRAYS, 0)
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
+        if len(line) > max_line:
+            raise _Malformed(
+                f"line longer than {max_line:,} characters (RELCLI_MAX_LINE)", number, 1
+            )
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             raise _Malformed(exc.msg, number, exc.colno) from None
+        except RecursionError:
+            raise _Malformed("nested too deeply", number, 1) from None
         yield from jsonl_items(record, number, line, counts)
     for array in ARRAYS:
         yield array, -1, None, "$", None
@@ -193,6 +203,12 @@ def bad_type(value: Any) -> str:
     return f"unknown type {value!r} (event, treaty, quote, actor, era or meta)"
 
 
+def _to_line_problem(problem: Problem, lines: dict[tuple[str, int], str]) -> Problem:
+    from .store import _to_line
+
+    return _to_line(problem, lines)
+
+
 def read_jsonl_document(path: Path) -> tuple[dict[str, Any], dict[tuple[str, int], str]]:
     """A small JSON Lines file as a data document, and the line of each record (for messages)."""
     document: dict[str, Any] = {}
@@ -216,6 +232,11 @@ def read_jsonl_document(path: Path) -> tuple[dict[str, Any], dict[tuple[str, int
         raise DataFileError(str(path), [exc.problem]) from None
     except UnicodeDecodeError as exc:
         raise DataFileError(str(path), [Problem(f"not UTF-8 text ({exc.reason})")]) from None
+    if not problems:
+        from .store import lone_surrogates
+
+        for problem in lone_surrogates(document):
+            problems.append(_to_line_problem(problem, lines))
     if problems:
         raise DataFileError(str(path), problems)
     if "schema_version" not in document:
@@ -339,8 +360,9 @@ def piped(lists: list[list[str]]) -> list[str]:
 
 
 def ascii_only(body: str) -> bool:
-    """Whether an event's JSON has no text that folding would change (so LIKE may judge it)."""
-    return body.isascii() and "\\u" not in body
+    """Whether an event's JSON has no text that folding would change and no escape that hides a
+    character a word may hold (``\\u…``, ``\\/``), so LIKE on the raw JSON may judge it."""
+    return body.isascii() and "\\u" not in body and "\\/" not in body
 
 
 def _likeable(word: str) -> bool:
@@ -381,14 +403,12 @@ def _bar(total_bytes: int) -> Callable[[int], None]:
 class _Builder:
     def __init__(self, path: Path, target: Path) -> None:
         import sqlite3
-        import tempfile
 
         self.path = path
         self.problems: list[Problem] = []
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        os.close(handle)
-        self.temporary = Path(temporary)
+        self.temporary = cache.temporary_for(target, "building")  # names its owner's pid
+        os.close(os.open(self.temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         with contextlib.closing(sqlite3.connect(self.temporary)) as db:
             db.executescript(SCHEMA)
         self.db: sqlite3.Connection | None = None  # opened once the writer is done
@@ -416,6 +436,18 @@ class _Builder:
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(Problem(message, path=path))
 
+    def _surrogates(self, value: Any, path: str, raw: str | None = None) -> None:
+        """The store's check for lone surrogates (``"\\ud800"``), at this record's path."""
+        from .store import lone_surrogates
+
+        if raw is not None and "\\u" not in raw:
+            return
+        for problem in lone_surrogates(value, raw if raw is not None else None):
+            inner = problem.path[1:]
+            self.fail(
+                problem.message, f"{path}: ${inner}" if path.startswith("line") else path + inner
+            )
+
     def where(self, array: str, index: int) -> str:
         lines = self.lines.get(array)
         if lines is not None and index < len(lines):
@@ -433,12 +465,18 @@ class _Builder:
         elif key == "$badtype":
             self.fail(bad_type(value), f"line {where}")
         elif index is None:
+            self._surrogates(value, f"$.{key}")
             self.top[key] = value
         elif index < 0:
             self.seen_arrays.add(key)
         else:
             if isinstance(where, int):
                 self.lines.setdefault(key, []).append(where)
+            self._surrogates(
+                value,
+                self.where(key, index) if isinstance(where, int) else f"$.{key}[{index}]",
+                raw,
+            )
             if key == "events":
                 self._event(index, value, raw)
             else:
@@ -866,15 +904,17 @@ def _counting(handle: Any, progress: Callable[[int], None]) -> Iterator[str]:
 def open_dataset(path: Path) -> IndexedDataset:
     """The index of ``path``, built first if it is missing or out of date."""
     target = cache.location(path, ".sqlite")
-    dataset = _try_open(path, target)
-    if dataset is None:
+    usable = target is not None and cache.usable_directory() == target.parent
+    dataset = _try_open(path, target) if usable and target is not None else None
+    if dataset is None and usable and target is not None:
         import sqlite3
 
         with contextlib.suppress(OSError, sqlite3.Error):  # cache unusable: build privately below
             build_index(path, target)
         dataset = _try_open(path, target)
     if dataset is None:
-        # Not kept (cache directory unwritable, or the file changed meanwhile): build privately.
+        # Not kept (no cache directory, an untrusted or unwritable one, or the file changed
+        # meanwhile): build privately.
         import sqlite3
         import tempfile
 
@@ -886,18 +926,29 @@ def open_dataset(path: Path) -> IndexedDataset:
 
 
 def _try_open(path: Path, target: Path) -> IndexedDataset | None:
+    """The index at ``target`` if it is this user's own, complete and of ``path`` as it is now."""
     import sqlite3
 
-    if not target.exists():
+    if not target.exists() or not cache.trusted(target):
         return None
     try:
         db = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
-        row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
-        if row is None or tuple(json.loads(row[0])) != cache.fingerprint(path):
+        meta = dict(
+            db.execute("SELECT key, value FROM meta WHERE key IN ('fingerprint', 'events')")
+        )
+        (size,) = db.execute("SELECT coalesce(max(pos) + 1, 0) FROM events").fetchone()
+        if tuple(json.loads(meta.get("fingerprint", "[]"))) != cache.fingerprint(path) or meta.get(
+            "events"
+        ) != str(size):
             db.close()
+            with contextlib.suppress(OSError):
+                target.unlink()  # damaged or stale: rebuilt by the caller
             return None
+        cache.using(target)
         return IndexedDataset(db, path)
     except (sqlite3.Error, ValueError, OSError):
+        with contextlib.suppress(OSError):
+            target.unlink()
         return None
 
 

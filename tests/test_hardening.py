@@ -147,10 +147,10 @@ def test_missing_and_directory_and_unreadable(
     locked = tmp_path / "locked.json"
     locked.write_text(MINI_TEXT, encoding="utf-8")
 
-    def refuse(self: Path) -> bytes:
+    def refuse(path: Path) -> bytes:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(store, "read_bounded", refuse)
     result = relcli("--data", str(locked), "timeline")
     assert (result.code, result.err) == (3, f"relcli: {locked}: permission denied\n")
 
