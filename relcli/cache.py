@@ -8,8 +8,14 @@ renamed into place, so two processes building at once each write a complete file
 rename wins; a reader never sees half a cache. Any problem with the cache (unwritable
 directory, corrupt file) only means it is not used.
 
-Where: ``$RELCLI_CACHE_DIR``, else ``$XDG_CACHE_HOME/relcli``, else ``~/.cache/relcli``.
-``RELCLI_CACHE=0`` turns caching off.
+Where: ``$RELCLI_CACHE_DIR``, else ``$XDG_CACHE_HOME/relcli``, else ``~/.cache/relcli`` (no
+cache when ``HOME`` is empty, relative or missing). ``RELCLI_CACHE=0`` turns caching off.
+
+Self-healing and trust: an entry is used only if it and its directory belong to the current user
+and no one else can write them (as ssh does); otherwise relcli reads the data file and says so
+once. An entry that turns out to be damaged is discarded by the CLI, which runs the command
+again (``entries_in_use``). Temporary files carry their owner's pid (``.NAME.relcli-PID.tmp``);
+those of a process that is no longer alive are removed by the next writer.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-FORMAT = 2  # bump when the cached representation changes (2: record arrays packed separately)
+FORMAT = 3  # bump when the cached representation changes (3: '\\/' is not plain ASCII in the index)
 INDEX_THRESHOLD = 16 * 1024 * 1024  # files this large are indexed (index.py), not cached whole
 
 
@@ -50,12 +56,120 @@ def wants_index(path: Path) -> bool:
         return False
 
 
-def directory() -> Path:
+_NOTES: list[str] = []
+_IN_USE: list[Path] = []
+
+
+def take_notes() -> list[str]:
+    """What the cache has to tell the person (at most once per run each), for the CLI to print."""
+    notes = list(dict.fromkeys(_NOTES))
+    _NOTES.clear()
+    return notes
+
+
+def entries_in_use() -> list[Path]:
+    return list(_IN_USE)
+
+
+def using(entry: Path) -> None:
+    """Record that this run answers from ``entry``, so a damaged one can be discarded."""
+    _IN_USE.append(entry)
+
+
+def discard_entries_in_use() -> None:
+    """Delete the entries this run used (one was found damaged) and use no cache for the rerun."""
+    for entry in _IN_USE:
+        with contextlib.suppress(OSError):
+            entry.unlink()
+    _IN_USE.clear()
+
+
+def directory() -> Path | None:
+    """The cache directory, or None where there is no safe place for one."""
     explicit = os.environ.get("RELCLI_CACHE_DIR")
     if explicit:
         return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "relcli"
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(xdg):
+        return Path(xdg) / "relcli"
+    home = os.environ.get("HOME")
+    if home is None:
+        home = os.path.expanduser("~")
+    if not home or not os.path.isabs(home) or home == "/" or not os.path.isdir(home):
+        return None  # never create /.cache or a missing home's whole path
+    return Path(home) / ".cache" / "relcli"
+
+
+def _owned_privately(info: os.stat_result) -> bool:
+    return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def trusted(entry: Path) -> bool:
+    """Whether ``entry`` (which exists) is relcli's own: owned by this user, writable by no one
+    else, in a directory of the same kind. If not, it is ignored, with a note."""
+    if not hasattr(os, "geteuid"):
+        return True  # no POSIX owners (Windows)
+    try:
+        ok = _owned_privately(os.lstat(entry)) and _owned_privately(os.stat(entry.parent))
+        ok = ok and stat.S_ISREG(os.lstat(entry).st_mode)
+    except OSError:
+        return False
+    if not ok:
+        _NOTES.append(
+            f"relcli: note: ignoring the cache entry {entry}: it is not this user's own "
+            "or others can write it; reading the data file instead"
+        )
+    return ok
+
+
+def usable_directory() -> Path | None:
+    """The cache directory, created (mode 0700) if need be, when it is safe to write in."""
+    where = directory()
+    if where is None or not enabled():
+        return None
+    try:
+        where.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = os.stat(where)
+    except OSError:
+        return None
+    if hasattr(os, "geteuid") and not _owned_privately(info):
+        _NOTES.append(
+            f"relcli: note: not using the cache directory {where}: it is not this user's own "
+            "or others can write it"
+        )
+        return None
+    return where
+
+
+def temporary_for(target: Path, suffix: str = "tmp") -> Path:
+    """A temporary name beside ``target`` that names its owner; stale ones are swept first."""
+    sweep_leftovers(target.parent)
+    return target.with_name(f".{target.name}.relcli-{os.getpid()}.{suffix}")
+
+
+def sweep_leftovers(where: Path) -> None:
+    """Remove the temporary files of relcli processes that are no longer running."""
+    import re
+
+    pattern = re.compile(r"\..*\.relcli-(\d+)\.(tmp|building)(-journal)?")
+    with contextlib.suppress(OSError):
+        for name in os.listdir(where):
+            match = pattern.fullmatch(name)
+            if match and not _alive(int(match.group(1))):
+                with contextlib.suppress(OSError):
+                    os.unlink(where / name)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process
+    return True
 
 
 def fingerprint(path: Path) -> tuple[Any, ...]:
@@ -82,19 +196,24 @@ def cacheable(path: Path) -> bool:
         return False
 
 
-def location(path: Path, suffix: str) -> Path:
-    """The cache file of ``path``; a name collision only costs a rebuild (fingerprints differ)."""
+def location(path: Path, suffix: str) -> Path | None:
+    """The cache file of ``path`` (None: no cache directory); a name collision only costs a
+    rebuild (fingerprints differ)."""
+    where = directory()
+    if where is None:
+        return None
     digest = zlib.crc32(str(path.resolve()).encode("utf-8", "surrogatepass"))
-    return directory() / f"{path.name[:40]}-{digest:08x}{suffix}"
+    return where / f"{path.name[:40]}-{digest:08x}{suffix}"
 
 
 def write_atomically(target: Path, data: bytes) -> None:
-    import tempfile  # only writers need it (~1 ms of start-up)
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    """Write a cache entry: a private temporary file renamed into place."""
+    if usable_directory() != target.parent:
+        return
+    temporary = temporary_for(target)
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
     try:
-        with os.fdopen(handle, "wb") as out:
+        with os.fdopen(fd, "wb") as out:
             out.write(data)
         os.replace(temporary, target)
     except BaseException:
@@ -142,16 +261,19 @@ def read_document(path: Path, reread: Callable[[], dict[str, Any]]) -> Any | Non
         return None
     import marshal
 
-    try:
-        stored_fingerprint, document = marshal.loads(location(path, ".marshal").read_bytes())
-    except Exception:  # missing, unreadable or corrupt: rebuild
+    entry = location(path, ".marshal")
+    if entry is None or not entry.exists() or not trusted(entry):
         return None
     try:
+        stored_fingerprint, document = marshal.loads(entry.read_bytes())
         if tuple(stored_fingerprint) != fingerprint(path):
             return None
-    except OSError:
+    except Exception:  # missing, unreadable or corrupt: rebuild
         return None
-    return _Packed(document, reread) if isinstance(document, dict) else None
+    if not isinstance(document, dict):
+        return None
+    using(entry)
+    return _Packed(document, reread)
 
 
 def write_document(path: Path, fingerprint_before: tuple[Any, ...], document: Any) -> None:
@@ -160,6 +282,9 @@ def write_document(path: Path, fingerprint_before: tuple[Any, ...], document: An
         return
     import marshal
 
+    entry = location(path, ".marshal")
+    if entry is None:
+        return
     with contextlib.suppress(OSError, ValueError):
         if fingerprint(path) != fingerprint_before:
             return
@@ -167,4 +292,4 @@ def write_document(path: Path, fingerprint_before: tuple[Any, ...], document: An
             key: marshal.dumps(value) if isinstance(value, list) else value
             for key, value in document.items()
         }
-        write_atomically(location(path, ".marshal"), marshal.dumps((fingerprint_before, packed)))
+        write_atomically(entry, marshal.dumps((fingerprint_before, packed)))

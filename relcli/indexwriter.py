@@ -63,8 +63,33 @@ def _insert_all(
         db.close()
 
 
-def _child(path: Path, conn: Any, bodies: Sequence[Any] | None) -> None:
+def _die_with_parent(parent_end: Any) -> None:
+    """Make sure the writer never outlives relcli: it drops the parent's end of the pipe (so a
+    dead parent means end of file here), asks Linux to kill it when the parent dies, and lets
+    go of the terminal and relcli's stdout/stderr (so `relcli … | cat` ends with relcli)."""
+    with contextlib.suppress(Exception):
+        parent_end.close()
+    with contextlib.suppress(Exception):
+        import ctypes
+        import signal
+
+        PR_SET_PDEATHSIG = 1
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        os.close(devnull)
+
+
+def _child(
+    path: Path, conn: Any, bodies: Sequence[Any] | None, parent_end: Any, parent: int
+) -> None:
     """The writer process: receive in a thread, insert in the main one, report, exit."""
+    _die_with_parent(parent_end)
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(0)
     try:
         batches: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
 
@@ -108,7 +133,9 @@ class EventWriter:
             context = multiprocessing.get_context("fork")
             self.conn, child_conn = context.Pipe()
             self.worker: Any = context.Process(
-                target=_child, args=(path, child_conn, bodies), daemon=True
+                target=_child,
+                args=(path, child_conn, bodies, self.conn, os.getpid()),
+                daemon=True,
             )
             self.worker.start()
             child_conn.close()
