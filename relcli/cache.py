@@ -252,6 +252,24 @@ class _Packed(dict):  # type: ignore[type-arg]
         return self[key] if key in self else default  # noqa: SIM401 - must go through __getitem__
 
 
+_MAGIC = b"relcli-cache\x00"
+
+
+def _sealed(payload: bytes) -> bytes:
+    """``payload`` behind a checksum: a damaged entry is known before marshal reads it (a few
+    garbled bytes could otherwise make it allocate or loop over billions of slots)."""
+    return _MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload
+
+
+def _checked(blob: bytes) -> bytes:
+    payload = blob[len(_MAGIC) + 4 :]
+    if not blob.startswith(_MAGIC) or blob[len(_MAGIC) : len(_MAGIC) + 4] != zlib.crc32(
+        payload
+    ).to_bytes(4, "big"):
+        raise ValueError("damaged cache entry")
+    return payload
+
+
 def read_document(path: Path, reread: Callable[[], dict[str, Any]]) -> Any | None:
     """The validated document cached for ``path``, or None when there is no valid cache.
 
@@ -265,7 +283,7 @@ def read_document(path: Path, reread: Callable[[], dict[str, Any]]) -> Any | Non
     if entry is None or not entry.exists() or not trusted(entry):
         return None
     try:
-        stored_fingerprint, document = marshal.loads(entry.read_bytes())
+        stored_fingerprint, document = marshal.loads(_checked(entry.read_bytes()))
         if tuple(stored_fingerprint) != fingerprint(path):
             return None
     except Exception:  # missing, unreadable or corrupt: rebuild
@@ -292,4 +310,4 @@ def write_document(path: Path, fingerprint_before: tuple[Any, ...], document: An
             key: marshal.dumps(value) if isinstance(value, list) else value
             for key, value in document.items()
         }
-        write_atomically(entry, marshal.dumps((fingerprint_before, packed)))
+        write_atomically(entry, _sealed(marshal.dumps((fingerprint_before, packed))))

@@ -153,9 +153,9 @@ def test_a_damaged_part_of_the_cache_is_read_from_the_file(data_file: Path) -> N
 
     expected = store.load(data_file).to_json()
     location = cache.location(data_file, ".marshal")
-    fingerprint, packed = marshal.loads(location.read_bytes())
+    fingerprint, packed = marshal.loads(cache._checked(location.read_bytes()))
     assert isinstance(packed["events"], bytes)  # decoded only when asked for
     for damage in (b"\x00garbage", marshal.dumps({"not": "a list"})):
         packed["events"] = damage
-        location.write_bytes(marshal.dumps((fingerprint, packed)))
+        location.write_bytes(cache._sealed(marshal.dumps((fingerprint, packed))))
         assert store.load(data_file).to_json() == expected

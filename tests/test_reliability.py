@@ -329,15 +329,26 @@ def test_truncated_index_rebuilt(relcli, write_data, monkeypatch) -> None:  # ty
     assert (result.code, result.out) == (0, expected)
 
 
-@pytest.mark.parametrize("damage", [b"", b"\x00garbage", b"[\x00\x00\x00\x01"])
-def test_garbled_marshal_cache_is_rebuilt(relcli, write_data, damage: bytes) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda b: b"",
+        lambda b: b"\x00garbage",
+        lambda b: b"[\xff\xff\xff\x7f",  # a list of 2**31 slots: 4 s of work if unmarshalled
+        lambda b: b[:-100],
+        lambda b: b[:40] + b"[\xff\xff\xff\x7f" + b[45:],
+    ],
+)
+def test_garbled_marshal_cache_is_rebuilt_at_once(relcli, write_data, damage) -> None:  # type: ignore[no-untyped-def]
     path = write_data(MINI_TEXT)
     expected = relcli("--data", str(path), "timeline", "--json").out
     entry = cache.location(path, ".marshal")
     assert entry is not None and entry.exists()
-    entry.write_bytes(damage)
+    entry.write_bytes(damage(entry.read_bytes()))
+    started = time.monotonic()
     result = relcli("--data", str(path), "timeline", "--json")
     assert (result.code, result.out) == (0, expected)
+    assert time.monotonic() - started < 1
 
 
 def test_cache_entry_writable_by_others_is_ignored(relcli, write_data) -> None:  # type: ignore[no-untyped-def]
