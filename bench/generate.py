@@ -127,7 +127,7 @@ def records(n_events: int, seed: int = 1867) -> Iterator[tuple[str, dict[str, An
                 "speaker": rng.choice(actor_ids),
                 "date": _date(rng),
                 "context": _words(rng, 5),
-                "source": source,
+                "sources": [source],
             },
         )
 
@@ -136,7 +136,7 @@ def write_json(n_events: int, path: Path) -> None:
     """A JSON document written piece by piece, so even a million events need little memory."""
     plural = {"actor": "actors", "treaty": "treaties", "event": "events", "quote": "quotes"}
     with path.open("w", encoding="utf-8") as out:
-        out.write('{"schema_version": 1, "meta": {"title": "synthetic"}')
+        out.write('{"schema_version": 2, "meta": {"title": "synthetic"}')
         current = None
         for kind, record in records(n_events):
             if kind != current:
@@ -151,7 +151,7 @@ def write_json(n_events: int, path: Path) -> None:
 
 def write_jsonl(n_events: int, path: Path) -> None:
     with path.open("w", encoding="utf-8") as out:
-        out.write(json.dumps({"type": "meta", "schema_version": 1, "title": "synthetic"}) + "\n")
+        out.write(json.dumps({"type": "meta", "schema_version": 2, "title": "synthetic"}) + "\n")
         for kind, record in records(n_events):
             out.write(json.dumps({"type": kind, **record}, ensure_ascii=False) + "\n")
 

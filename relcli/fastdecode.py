@@ -42,6 +42,8 @@ class GiveUp(Exception):
 class _Source(msgspec.Struct, forbid_unknown_fields=True):
     title: str
     url: str
+    publisher: str | None = None
+    published: str | None = None
 
 
 class _Event(msgspec.Struct, forbid_unknown_fields=True):
@@ -81,6 +83,7 @@ _known_urls: set[str] = set()  # most files cite few distinct URLs: check each o
 _id, _date, _end_date, _title = (attrgetter(a) for a in ("id", "date", "end_date", "title"))
 _summary, _kind, _tone, _sources = (attrgetter(a) for a in ("summary", "kind", "tone", "sources"))
 _tags, _actors, _treaties, _url = (attrgetter(a) for a in ("tags", "actors", "treaties", "url"))
+_publisher, _published = attrgetter("publisher"), attrgetter("published")
 Span = tuple[str, str, int, int | None, int | None]
 
 
@@ -159,6 +162,12 @@ def vet(start: int, events: list[_Event]) -> Batch:
     sources = list(chain.from_iterable(source_lists))
     if not _lines(list(map(_title, sources)), no_cr=False):
         raise GiveUp
+    publishers = [p for p in map(_publisher, sources) if p is not None]
+    if publishers and not _lines(publishers, no_cr=False):
+        raise GiveUp
+    for published in {p for p in map(_published, sources) if p is not None}:
+        if _span(published) is None:
+            raise GiveUp
     for url in set(map(_url, sources)) - _known_urls:
         if _URL.fullmatch(url) is None:
             raise GiveUp

@@ -36,6 +36,8 @@ from .model import (
     EVENT_KEYS,
     EVENT_REQUIRED,
     SCHEMA_VERSION,
+    SCHEMA_VERSIONS,
+    SOURCE_KEYS,
     TONES,
     Actor,
     Dataset,
@@ -265,7 +267,8 @@ _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _SLUGS = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:\|[a-z0-9]+(?:-[a-z0-9]+)*)*")
 _URL = re.compile(r"https?://[^\s\x00-\x1f\x7f]+")
 _EVENT_KEYS = frozenset(EVENT_KEYS)
-_SOURCE_KEYS = frozenset(("title", "url"))
+_SOURCE_KEYS = frozenset(SOURCE_KEYS)
+_SOURCE_REQUIRED = frozenset(("title", "url"))
 _KINDS, _TONES, _TAGS = frozenset(KINDS), frozenset(TONES), frozenset(TAGS)
 
 
@@ -344,12 +347,19 @@ def _event_is_plainly_valid(record: Any) -> bool:
     if type(sources) is not list or not sources:
         return False
     for source in sources:
-        if type(source) is not dict or source.keys() != _SOURCE_KEYS:
+        if type(source) is not dict or not (_SOURCE_REQUIRED <= source.keys() <= _SOURCE_KEYS):
             return False
         source_title, url = source["title"], source["url"]
         if type(source_title) is not str or not source_title.strip() or "\n" in source_title:
             return False
         if type(url) is not str or _URL.fullmatch(url) is None:
+            return False
+        publisher, published = source.get("publisher"), source.get("published")
+        if publisher is not None and (
+            type(publisher) is not str or not publisher.strip() or "\n" in publisher
+        ):
+            return False
+        if published is not None and (type(published) is not str or _span(published) is None):
             return False
     return True
 
@@ -680,9 +690,10 @@ class _Builder:
         if self.not_object:
             return
         version = self.top.get("schema_version")
-        if version != SCHEMA_VERSION or isinstance(version, bool):
+        if version not in SCHEMA_VERSIONS or isinstance(version, bool):
             self.fail(
-                f"unsupported schema_version {version!r} (this relcli reads {SCHEMA_VERSION})",
+                f"unsupported schema_version {version!r} (this relcli reads "
+                f"{' and '.join(map(str, SCHEMA_VERSIONS))}; a newer relcli may read it)",
                 "$.schema_version",
             )
             return

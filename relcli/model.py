@@ -1,4 +1,4 @@
-"""The records relcli knows: immutable value classes mirroring the data schema (version 1).
+"""The records relcli knows: immutable value classes mirroring the data schema (version 2).
 
 ``to_json`` gives each record back in the schema's own keys, so JSON output can be fed to
 ``relcli --data`` again. Optional keys are always present (``null`` or ``[]`` when empty), so
@@ -12,7 +12,8 @@ from typing import Any
 from .dates import DateRange, PartialDate, span
 from .records import FrozenRecord, set_field
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+SCHEMA_VERSIONS = (1, 2)  # 1: a quote had one ``source``; read and upgraded on load
 
 COUNTRIES = ("US", "RU", "SU", "other")
 TONES = ("cooperative", "neutral", "confrontational")
@@ -37,7 +38,9 @@ EVENT_KEYS = (
     "sources",
 )
 EVENT_REQUIRED = frozenset(("id", "date", "title", "summary", "kind", "tone", "sources"))
-QUOTE_KEYS = ("id", "text", "speaker", "date", "context", "event", "source")
+QUOTE_KEYS = ("id", "text", "speaker", "date", "context", "event", "sources")
+SOURCE_KEYS = ("title", "url", "publisher", "published")
+MILESTONE_KEYS = ("date", "what", "action", "party", "place", "event", "source")
 
 
 def _date_or_none(value: PartialDate | None) -> str | None:
@@ -71,20 +74,43 @@ def _date(text: str | None) -> PartialDate | None:
 
 
 class Source(FrozenRecord):
-    __slots__ = ("title", "url")
+    """A citation: what the page is called, where it is, who published it and when (if known)."""
+
+    __slots__ = ("published", "publisher", "title", "url")
     title: str
     url: str
+    publisher: str | None
+    published: PartialDate | None
 
-    def __init__(self, title: str, url: str) -> None:
+    def __init__(
+        self,
+        title: str,
+        url: str,
+        publisher: str | None = None,
+        published: PartialDate | None = None,
+    ) -> None:
         set_field(self, "title", title)
         set_field(self, "url", url)
+        set_field(self, "publisher", publisher)
+        set_field(self, "published", published)
 
     def to_json(self) -> JSON:
-        return {"title": self.title, "url": self.url}
+        return {
+            "title": self.title,
+            "url": self.url,
+            "publisher": self.publisher,
+            "published": _date_or_none(self.published),
+        }
 
     @classmethod
     def from_json(cls, data: JSON) -> Source:
-        return cls(data["title"], data["url"])
+        published = data.get("published")
+        return cls(
+            data["title"],
+            data["url"],
+            data.get("publisher"),
+            _valid_date(published) if published is not None else None,
+        )
 
 
 class Role(FrozenRecord):
@@ -158,12 +184,19 @@ class Actor(FrozenRecord):
 
 
 class Milestone(FrozenRecord):
-    __slots__ = ("date", "event", "party", "place", "what")
+    """One dated step of a treaty. ``action`` (see ``vocabulary.ACTIONS``) says what it changed,
+    and for whom: ``party`` is US or RU (Russia, or the USSR before 1992), or None for the treaty
+    as a whole; ``treatystate`` derives each party's state from these. ``source``: the URL (one
+    of the treaty's sources) that gives this step's date."""
+
+    __slots__ = ("action", "date", "event", "party", "place", "source", "what")
     date: PartialDate
     what: str
+    action: str | None
     party: str | None
     place: str | None
     event: str | None
+    source: str | None
 
     def __init__(
         self,
@@ -172,20 +205,26 @@ class Milestone(FrozenRecord):
         party: str | None = None,
         place: str | None = None,
         event: str | None = None,
+        action: str | None = None,
+        source: str | None = None,
     ) -> None:
         set_field(self, "date", date)
         set_field(self, "what", what)
+        set_field(self, "action", action)
         set_field(self, "party", party)
         set_field(self, "place", place)
         set_field(self, "event", event)
+        set_field(self, "source", source)
 
     def to_json(self) -> JSON:
         return {
             "date": self.date.iso(),
             "what": self.what,
+            "action": self.action,
             "party": self.party,
             "place": self.place,
             "event": self.event,
+            "source": self.source,
         }
 
     @classmethod
@@ -196,6 +235,8 @@ class Milestone(FrozenRecord):
             data.get("party"),
             data.get("place"),
             data.get("event"),
+            data.get("action"),
+            data.get("source"),
         )
 
 
@@ -352,14 +393,19 @@ class Event(FrozenRecord):
         )
 
 
+def _quote_sources(data: JSON) -> list[JSON]:
+    """A quote's sources; a large file of schema 1 keeps its quotes' single ``source`` as is."""
+    return data["sources"] if "sources" in data else [data["source"]]
+
+
 class Quote(FrozenRecord):
-    __slots__ = ("context", "date", "event", "id", "source", "speaker", "text")
+    __slots__ = ("context", "date", "event", "id", "sources", "speaker", "text")
     id: str
     text: str
     speaker: str
     date: PartialDate
     context: str
-    source: Source
+    sources: tuple[Source, ...]
     event: str | None
 
     def __init__(
@@ -369,7 +415,7 @@ class Quote(FrozenRecord):
         speaker: str,
         date: PartialDate,
         context: str,
-        source: Source,
+        sources: tuple[Source, ...],
         event: str | None = None,
     ) -> None:
         set_field(self, "id", id)
@@ -377,7 +423,7 @@ class Quote(FrozenRecord):
         set_field(self, "speaker", speaker)
         set_field(self, "date", date)
         set_field(self, "context", context)
-        set_field(self, "source", source)
+        set_field(self, "sources", sources)
         set_field(self, "event", event)
 
     @property
@@ -392,7 +438,7 @@ class Quote(FrozenRecord):
             "date": self.date.iso(),
             "context": self.context,
             "event": self.event,
-            "source": self.source.to_json(),
+            "sources": [s.to_json() for s in self.sources],
         }
 
     @classmethod
@@ -403,7 +449,7 @@ class Quote(FrozenRecord):
             data["speaker"],
             _valid_date(data["date"]),
             data["context"],
-            Source.from_json(data["source"]),
+            tuple(Source.from_json(s) for s in _quote_sources(data)),
             data.get("event"),
         )
 

@@ -20,8 +20,10 @@ from .model import (
     COUNTRIES,
     EVENT_KEYS,
     EVENT_REQUIRED,
+    MILESTONE_KEYS,
     QUOTE_KEYS,
-    SCHEMA_VERSION,
+    SCHEMA_VERSIONS,
+    SOURCE_KEYS,
     TONES,
     TREATY_KEYS,
     Actor,
@@ -34,7 +36,7 @@ from .model import (
     Source,
     Treaty,
 )
-from .vocabulary import KINDS, STATUSES, TAGS
+from .vocabulary import ACTIONS, KINDS, STATUSES, TAGS
 
 ENV_VAR = "RELCLI_DATA"
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -335,6 +337,7 @@ class _Checker:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.version = 2
 
     def fail(self, path: str, message: str) -> None:
         self.problems.append(Problem(message, path=path))
@@ -408,16 +411,20 @@ class _Checker:
         return tuple(items)
 
     def source(self, value: Any, path: str) -> Source | None:
-        if not self.obj(value, path, {"title", "url"}, {"title", "url"}):
+        if not self.obj(value, path, set(SOURCE_KEYS), {"title", "url"}):
             return None
         title = self.text(value["title"], f"{path}.title", one_line=True)
         url = self.text(value["url"], f"{path}.url")
+        publisher = value.get("publisher")
+        if publisher is not None:
+            publisher = self.text(publisher, f"{path}.publisher", one_line=True)
+        published = self.optional_date(value.get("published"), f"{path}.published")
         if url is not None and not URL.fullmatch(url):
             self.fail(f"{path}.url", f"{url!r} is not an http(s) URL")
             return None
         if title is None or url is None:
             return None
-        return Source(title, url)
+        return Source(title, url, publisher, published)
 
     def sources(self, value: Any, path: str) -> tuple[Source, ...]:
         found = self.array(value, path, self.source)
@@ -450,12 +457,14 @@ def build(
     if not check.obj(document, "$", top_keys | {"eras"}, top_keys):
         return None, check.problems
     version = document["schema_version"]
-    if version != SCHEMA_VERSION or isinstance(version, bool):
+    if version not in SCHEMA_VERSIONS or isinstance(version, bool):
         check.fail(
             "$.schema_version",
-            f"unsupported schema_version {version!r} (this relcli reads {SCHEMA_VERSION})",
+            f"unsupported schema_version {version!r} (this relcli reads "
+            f"{' and '.join(map(str, SCHEMA_VERSIONS))}; a newer relcli may read it)",
         )
         return None, check.problems
+    check.version = version
     meta = document["meta"]
     if check.obj(meta, "$.meta", {"title", "description", "license", "updated"}, {"title"}):
         check.text(meta["title"], "$.meta.title")
@@ -566,8 +575,7 @@ def _role(check: _Checker, value: Any, path: str) -> Role | None:
 
 
 def _milestone(check: _Checker, value: Any, path: str) -> Milestone | None:
-    allowed = {"date", "what", "party", "place", "event"}
-    if not check.obj(value, path, allowed, {"date", "what"}):
+    if not check.obj(value, path, set(MILESTONE_KEYS), {"date", "what"}):
         return None
     when = check.date(value["date"], f"{path}.date")
     what = check.text(value["what"], f"{path}.what", one_line=True)
@@ -575,9 +583,22 @@ def _milestone(check: _Checker, value: Any, path: str) -> Milestone | None:
     place = check.optional_text(value.get("place"), f"{path}.place")
     event = value.get("event")
     event_id = None if event is None else check.slug(event, f"{path}.event")
+    action = value.get("action")
+    if action is not None:
+        action = check.choice(action, f"{path}.action", ACTIONS)
+        if party not in (None, "US", "RU"):
+            check.fail(
+                f"{path}.party",
+                f'a milestone with an action names "US", "RU" or null, not {party!r}',
+            )
+    source = value.get("source")
+    if source is not None:
+        source = check.text(source, f"{path}.source")
+        if source is not None and not URL.fullmatch(source):
+            check.fail(f"{path}.source", f"{source!r} is not an http(s) URL")
     if when is None or what is None:
         return None
-    return Milestone(when, what, party, place, event_id)
+    return Milestone(when, what, party, place, event_id, action, source)
 
 
 def _treaty(check: _Checker, value: Any, path: str) -> Treaty | None:
@@ -609,7 +630,20 @@ def _treaty(check: _Checker, value: Any, path: str) -> Treaty | None:
     sources = check.sources(value["sources"], f"{path}.sources")
     if None in (record_id, name, summary, status):
         return None
-    return Treaty(record_id, name, summary, status, milestones, sources, aliases, parties)  # type: ignore[arg-type]
+    urls = {s.url for s in sources}
+    for n, milestone in enumerate(milestones):
+        if milestone.source is not None and milestone.source not in urls:
+            check.fail(
+                f"{path}.milestones[{n}].source",
+                "must be the URL of one of the treaty's sources",
+            )
+    treaty = Treaty(record_id, name, summary, status, milestones, sources, aliases, parties)  # type: ignore[arg-type]
+    from .treatystate import disagreement
+
+    why = disagreement(treaty)
+    if why is not None:
+        check.fail(f"{path}.status", why)
+    return treaty
 
 
 def _event(check: _Checker, value: Any, path: str) -> Event | None:
@@ -647,8 +681,10 @@ def _event(check: _Checker, value: Any, path: str) -> Event | None:
 
 
 def _quote(check: _Checker, value: Any, path: str) -> Quote | None:
-    allowed = set(QUOTE_KEYS)
-    required = {"id", "text", "speaker", "date", "context", "source"}
+    one = check.version == 1  # schema 1: one "source"; read as a list of one
+    key = "source" if one else "sources"
+    allowed = (set(QUOTE_KEYS) - {"sources"} | {"source"}) if one else set(QUOTE_KEYS)
+    required = {"id", "text", "speaker", "date", "context", key}
     if not check.obj(value, path, allowed, required):
         return None
     record_id = check.slug(value["id"], f"{path}.id")
@@ -658,10 +694,14 @@ def _quote(check: _Checker, value: Any, path: str) -> Quote | None:
     context = check.text(value["context"], f"{path}.context")
     event = value.get("event")
     event_id = None if event is None else check.slug(event, f"{path}.event")
-    source = check.source(value["source"], f"{path}.source")
-    if None in (record_id, text, speaker, when, context, source):
+    if one:
+        source = check.source(value["source"], f"{path}.source")
+        sources: tuple[Source, ...] = (source,) if source is not None else ()
+    else:
+        sources = check.sources(value["sources"], f"{path}.sources")
+    if None in (record_id, text, speaker, when, context) or not sources:
         return None
-    return Quote(record_id, text, speaker, when, context, source, event_id)  # type: ignore[arg-type]
+    return Quote(record_id, text, speaker, when, context, sources, event_id)  # type: ignore[arg-type]
 
 
 def _era(check: _Checker, value: Any, path: str) -> Era | None:

@@ -1,4 +1,5 @@
-"""The closed vocabularies of the data: event kinds, tags and treaty statuses.
+"""The closed vocabularies of the data: event kinds, tags, treaty statuses, milestone actions
+and the kinds of source.
 
 Kept in code (and documented in the README) so a typo in the data is an error, not a new tag.
 To add a term, add it here with a one-line meaning and document it.
@@ -71,7 +72,8 @@ TAG_MEANINGS: dict[str, str] = {
 TAGS: tuple[str, ...] = tuple(TAG_MEANINGS)
 
 STATUS_MEANINGS: dict[str, str] = {
-    "in force": "binding on both parties today",
+    "in force": "the treaty as a whole is in force (for CFE or Open Skies: among other parties, "
+    "though the US or Russia left; their own state is shown per party)",
     "expired": "ran its term and lapsed",
     "terminated": "ended by withdrawal or by agreement",
     "suspended": "in force on paper, but one party has suspended its implementation",
@@ -80,3 +82,36 @@ STATUS_MEANINGS: dict[str, str] = {
     "fulfilled": "its purpose was carried out and it has nothing left to govern",
 }
 STATUSES: tuple[str, ...] = tuple(STATUS_MEANINGS)
+
+# What a treaty milestone changed, and for whom (its ``party``: US, RU, or none for the treaty
+# as a whole). ``treatystate`` derives each party's state on any date from these.
+ACTION_MEANINGS: dict[str, str] = {
+    "signed": "signed (by the party, or by both when no party is named)",
+    "approved": "approved by a legislature: US Senate advice and consent, Duma or Federation Council",
+    "ratified": "ratified (instrument signed or exchanged)",
+    "in-force": "entered into force (for the party, or for the treaty as a whole)",
+    "suspended": "the party suspended its obligations or participation",
+    "resumed": "the party resumed implementing it",
+    "withdrawal-announced": "the party gave notice of withdrawal",
+    "withdrawn": "the party's withdrawal took effect",
+    "deratified": "the party revoked its ratification",
+    "rejected": "a legislature rejected it",
+    "extended": "its term was extended",
+    "amended": "a protocol or amendment was signed",
+    "expired": "it ran its term and lapsed",
+    "terminated": "the treaty as a whole ended",
+    "superseded": "replaced by a later agreement",
+    "fulfilled": "its purpose was carried out",
+    "note": "a step that changes no party's state",
+}
+ACTIONS: tuple[str, ...] = tuple(ACTION_MEANINGS)
+
+# Kinds of source, decided by the page's host (``sources.kind_of``).
+SOURCE_KIND_MEANINGS: dict[str, str] = {
+    "official": "a government, parliament, international organisation or presidential archive",
+    "news": "a news organisation's report",
+    "scholarly": "a university, journal, library, archive or specialist institute",
+    "encyclopedia": "Wikipedia, Britannica and other reference works",
+    "other": "a site relcli does not classify",
+}
+SOURCE_KINDS: tuple[str, ...] = tuple(SOURCE_KIND_MEANINGS)

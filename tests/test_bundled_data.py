@@ -32,7 +32,7 @@ def test_every_record_is_sourced(data: Dataset) -> None:
     assert all(e.sources for e in data.events)
     assert all(t.sources for t in data.treaties)
     assert all(a.sources for a in data.actors)
-    assert all(q.source.url.startswith("http") for q in data.quotes)
+    assert all(q.sources and q.sources[0].url.startswith("http") for q in data.quotes)
 
 
 def test_every_actor_is_referenced(data: Dataset) -> None:
@@ -59,16 +59,16 @@ SOURCE_STATEMENTS: list[tuple[str, str, tuple[str, ...]]] = [
     ("event", "2012-05-03", ("Makarov", "pre-emptive")),
     ("event", "2013-02-12", ("Tu-95", "Guam", "State of the Union")),
     ("event", "2014-07-28", ("INF", "cruise missile")),
-    ("event", "2014-03", ("Kerry", "aggression", "pretext")),
+    ("event", "2014-03-02", ("Kerry", "aggression", "pretext")),
     ("event", "2015-09-30", ("Ashton Carter", "Assad")),
     ("event", "2016-12-09", ("CIA", "high confidence")),
     ("event", "2016-12-15", ("Clinton", "grudge", "2011")),
-    ("event", "2016-12", ("send a clear message to Russia",)),
+    ("event", "2016-12-15", ("send a clear message to Russia",)),
     ("event", "2016-12-23", ("National Defense Authorization Act", "Trump administration")),
     ("event", "2017-03-08", ("SSC-8", "spirit and intent")),
     ("event", "2017-04-07", ("Shayrat", "pretext")),
     ("event", "2017-04-12", ("all-time low",)),
-    ("event", "2017-06", ("lowest", "Cold War")),
+    ("event", "2017-06-02", ("lowest", "Cold War")),
     ("event", "2017-08-02", ("Medvedev", "trade war")),
     ("event", "2020-07-01", ("House Armed Services Committee", "Afghanistan")),
     ("event", "2018-07-16", ("Helsinki", "subservient")),
@@ -78,7 +78,7 @@ SOURCE_STATEMENTS: list[tuple[str, str, tuple[str, ...]]] = [
     ("event", "2022-02-26", ("Security Council", "New START", "assets")),
     ("event", "2022-09-27", ("Jean-Pierre", "asylum")),
     ("event", "2024-01", ("Sullivan", "Ushakov", "ceasefire")),
-    ("event", "2009-07", ("2 percent", "Obama")),
+    ("event", "2009-06", ("2 percent", "Obama")),
     ("event", "2008-08-07", ("Georgia",)),
     # picture captions
     ("event", "2021-06-16", ("Geneva", "Biden", "Putin")),
@@ -93,7 +93,7 @@ SOURCE_STATEMENTS: list[tuple[str, str, tuple[str, ...]]] = [
     ("event", "2010-09", ("Lavrov", "Clinton", "Waldorf Astoria")),
     ("event", "2011-03-10", ("Biden", "Putin", "Moscow")),
     ("event", "2011-06-02", ("Biden", "Berlusconi", "Medvedev")),
-    ("event", "2013-10", ("Snowden", "Moscow")),
+    ("event", "2013-10-09", ("Snowden", "Moscow")),
     ("event", "2014-05-09", ("Victory Day", "Donetsk", "Anti-American")),
     ("event", "2015-12-15", ("Kerry", "Nuland", "Tefft")),
     ("event", "2015-09-28", ("Obama", "Putin", "Syria", "29 September")),
@@ -109,18 +109,18 @@ SOURCE_STATEMENTS: list[tuple[str, str, tuple[str, ...]]] = [
     ("event", "2021-12-07", ("video call",)),
     ("event", "2022-02-24", ("protesters", "Russian consulate in New York")),
     ("event", "2022-03-07", ("unfriendly country",)),
-    ("event", "2024-05", ("Abrams", "Poklonnaya Hill")),
+    ("event", "2024-05-01", ("Abrams", "Poklonnaya Hill")),
     ("event", "2024-08-01", ("Kurmasheva", "Whelan", "Gershkovich")),
     ("event", "1960-05-01", ("U-2", "Sverdlovsk", "attachés")),
     ("event", "2009-07-07", ("New Economic School", "Gostiny Dvor")),
     ("event", "2009-07-07", ("Obama", "Putin", "outside Moscow")),
     ("event", "1999-03-12", ("NATO", "Poland")),
-    ("event", "2001-11-16", ("Lyudmila", "September 11")),
-    ("event", "2002-03-13", ("Rumsfeld", "Sergei Ivanov")),
+    ("event", "2001-11-15", ("Lyudmila", "September 11")),
+    ("event", "2002-03-12", ("Rumsfeld", "Sergei Ivanov")),
     ("event", "2011-02-05", ("Clinton", "Lavrov", "Munich")),
     ("event", "2013-06-17", ("G8", "Obama", "Putin", "Northern Ireland")),
     ("event", "2017-07-07", ("Hamburg", "Tillerson", "Lavrov")),
-    ("event", "2002-07-04", ("Vladivostok", "sailors", "Second World War")),
+    ("event", "2002-07", ("Vladivostok", "sailors", "Second World War")),
     ("event", "2010-05-09", ("18th Infantry Regiment", "Victory Day")),
     ("milestone", "1993-01-03", ("start-ii", "signed")),
     ("milestone", "1987-12-08", ("inf-treaty", "signed")),
@@ -176,8 +176,8 @@ SOURCE_QUOTES: list[tuple[str, str]] = [
     ),
     ("paul-selva", "spirit and intent"),
     ("dmitry-peskov", "trumped-up pretext"),
-    ("dmitry-medvedev", "an all-out trade war with Russia"),
-    ("vladimir-putin", "weapons systems that threaten us in close vicinity to Russian territory"),
+    ("dmitry-medvedev", "trade war"),  # excerpt: "all-out"; The Hill's translation: "full-scale"
+    ("vladimir-putin", "in the close vicinity of Russian territory"),  # Interfax's translation
     ("sergey-lavrov", "The craziness of such ideas"),
     ("james-clapper", "almost genetically driven"),
 ]

@@ -109,9 +109,11 @@ def test_treaty_json_is_one_object(relcli) -> None:  # type: ignore[no-untyped-d
     assert body["milestones"][0] == {
         "date": "2010-04-08",
         "what": "signed",
+        "action": None,
         "party": None,
         "place": "Prague",
         "event": None,
+        "source": None,
     }
     assert [e["id"] for e in body["linked_events"]] == ["new-start-signed"]
 

@@ -381,12 +381,12 @@ def datasets(draw: st.DrawFn) -> dict[str, Any]:
             "speaker": draw(st.sampled_from(actor_ids)),
             "date": draw(partials).iso(),
             "context": draw(texts),
-            "source": SOURCE,
+            "sources": [SOURCE],
         }
         for n in range(draw(st.integers(0, 3)))
     ]
     return {
-        "schema_version": 1,
+        "schema_version": 2,
         "meta": {"title": "generated"},
         "actors": actors,
         "treaties": [],

@@ -164,7 +164,7 @@ def test_hard_links_keep_sharing_the_new_text(relcli, tmp_path: Path) -> None:  
 
 def test_fmt_keeps_json_lines(relcli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     document = json.loads(MINI_TEXT)
-    lines = [{"type": "meta", "schema_version": 1, **document["meta"]}]
+    lines = [{"type": "meta", "schema_version": 2, **document["meta"]}]
     for array, kind in (("events", "event"), ("actors", "actor"), ("treaties", "treaty")):
         lines += [{"type": kind, **r} for r in reversed(document[array])]
     lines += [{"type": "quote", **r} for r in document["quotes"]]

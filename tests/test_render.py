@@ -46,7 +46,8 @@ def test_json_of_one_event_is_exact() -> None:
         '    "actors": [\n      "vladimir-putin",\n      "barack-obama"\n    ],\n'
         '    "tags": [\n      "ukraine",\n      "crimea"\n    ],\n'
         '    "treaties": [],\n'
-        '    "sources": [\n      {\n        "title": "Fixture",\n        "url": "https://example.org/2014"\n      }\n    ]\n'
+        '    "sources": [\n      {\n        "title": "Fixture",\n        "url": "https://example.org/2014",\n'
+        '        "publisher": null,\n        "published": null\n      }\n    ]\n'
         "  }\n"
         "]\n"
     )
@@ -82,7 +83,7 @@ def test_csv_has_header_and_flattened_lists(kind: str) -> None:
 def test_markdown_is_a_pipe_table() -> None:
     text = renderer("md")(listing("quote"), PLAIN)
     lines = text.splitlines()
-    assert lines[0] == "| id | date | speaker | text | context | event | source |"
+    assert lines[0] == "| id | date | speaker | text | context | event | sources |"
     assert lines[1] == "|---|---|---|---|---|---|---|"
     assert len(lines) == 2 + len(DATASET.quotes)
 

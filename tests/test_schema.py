@@ -45,7 +45,7 @@ def _breakages() -> list[tuple[str, Any]]:
         ("no sources", lambda d: d["events"][0].__setitem__("sources", [])),
         ("bad slug", lambda d: d["actors"][0].__setitem__("id", "Not A Slug")),
         ("bad status", lambda d: d["treaties"][0].__setitem__("status", "alive")),
-        ("wrong version", lambda d: d.__setitem__("schema_version", 2)),
+        ("wrong version", lambda d: d.__setitem__("schema_version", 3)),
         ("title with newline", lambda d: d["events"][0].__setitem__("title", "a\nb")),
     ]
 

@@ -75,10 +75,15 @@ def test_not_utf8_has_position(write_data: Any) -> None:
 def test_wrong_shape_and_version(write_data: Any) -> None:
     assert problems_of([], write_data) == [("$", "expected an object, found an array")]
     problems = problems_of(
-        {"schema_version": 2, "meta": {}, "actors": [], "treaties": [], "events": [], "quotes": []},
+        {"schema_version": 3, "meta": {}, "actors": [], "treaties": [], "events": [], "quotes": []},
         write_data,
     )
-    assert problems == [("$.schema_version", "unsupported schema_version 2 (this relcli reads 1)")]
+    assert problems == [
+        (
+            "$.schema_version",
+            "unsupported schema_version 3 (this relcli reads 1 and 2; a newer relcli may read it)",
+        )
+    ]
 
 
 def test_every_problem_is_reported_with_its_json_path(

@@ -45,7 +45,7 @@ COLUMNS: dict[str, list[str]] = {
         "milestones",
         "sources",
     ],
-    "quote": ["id", "date", "speaker", "text", "context", "event", "source"],
+    "quote": ["id", "date", "speaker", "text", "context", "event", "sources"],
     "actor": ["id", "name", "aliases", "country", "roles", "sources"],
     "search": ["type", "id", "date", "title", "score"],
     "tag": ["tag", "meaning", "events"],

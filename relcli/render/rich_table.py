@@ -194,7 +194,8 @@ def _quote_block(quote: Quote, dataset: Dataset) -> RenderableType:
     body.append_text(_t(quote.text, "italic"))
     body.append("”", style="italic")
     context = _t(quote.context, "dim")
-    context.append_text(Text("  ")).append_text(_source_text(quote.source))
+    for source in quote.sources:
+        context.append_text(Text("  ")).append_text(_source_text(source))
     return Group(head, Padding(Group(body, context), (0, 0, 1, 4)))
 
 
@@ -205,6 +206,13 @@ def _quote_list(quotes: Sequence[Quote], dataset: Dataset) -> Iterable[Renderabl
 
 def _source_text(source: Source) -> Text:
     text = _t(source.title, "dim", one_line=True)
+    by = ", ".join(
+        part
+        for part in (source.publisher, source.published.human() if source.published else None)
+        if part
+    )
+    if by:
+        text.append_text(_t(f" — {by}", "dim", one_line=True))
     text.append(" <")
     text.append_text(_t(source.url, "dim underline", one_line=True))
     text.append(">")
