@@ -69,7 +69,7 @@ def party_states(treaty: Treaty, on: PartialDate | None = None) -> dict[str, Par
         if on is not None and milestone.date.start > on.end:
             break
         action = milestone.action
-        if action in _ENDINGS and milestone.party is None:
+        if action in _ENDINGS and (milestone.party is None or action == "fulfilled"):
             ended = _ENDINGS[action]
             for party, current in states.items():
                 if current.state not in _OUTSIDE:
@@ -89,6 +89,11 @@ def party_states(treaty: Treaty, on: PartialDate | None = None) -> dict[str, Par
             if new == "signed" and current != "not signed":
                 continue
             states[party] = PartyState(new, milestone.date, milestone)
+    if on is None and ended is None and treaty.status == "fulfilled" and treaty.milestones:
+        last = treaty.milestones[-1]  # carried out with no dated ending (see ``disagreement``)
+        for party, current in states.items():
+            if current.state == "in force":
+                states[party] = PartyState("fulfilled", last.date, last)
     return states
 
 
@@ -113,6 +118,9 @@ def treaty_state(treaty: Treaty, on: PartialDate | None = None) -> str:
             state = "in force"
         elif action in _ENDINGS:
             state = _ENDINGS[action]
+    for milestone in treaty.milestones:  # "fulfilled" ends the treaty whoever carried it out
+        if (on is None or milestone.date.start <= on.end) and milestone.action == "fulfilled":
+            state = "fulfilled"
     if state == "signed" and any(p.state in _OUTSIDE for p in party_states(treaty, on).values()):
         return "never in force"
     return state

@@ -97,6 +97,14 @@ class StatsReport(Bundle):
     title: str
 
 
+class SourcesSummary(Bundle):
+    """``relcli sources``: how the records are sourced (a ``sources.SourcesReport``)."""
+
+    _fields = ("report",)
+    __slots__ = _fields
+    report: Any  # sources.SourcesReport
+
+
 class Projection(Bundle):
     """Rows reduced to the fields chosen with ``--fields`` (see ``fields.py``).
 
@@ -119,6 +127,7 @@ Document = (
     | SearchResults
     | Vocabulary
     | StatsReport
+    | SourcesSummary
     | Projection
 )
 
@@ -134,9 +143,11 @@ def renderer(name: str) -> Renderer:
 def to_json(document: Document) -> Any:
     """The JSON value of a document: a list of records, or one record with what links to it."""
     if isinstance(document, Listing):
+        if document.kind == "treaty":
+            return [_treaty_json(t) for t in document.records]  # type: ignore[arg-type]
         return [record.to_json() for record in document.records]
     if isinstance(document, TreatyDetail):
-        body = document.treaty.to_json()
+        body = _treaty_json(document.treaty)
         body["linked_events"] = [e.to_json() for e in document.events]
         body["linked_quotes"] = [q.to_json() for q in document.quotes]
         return body
@@ -161,6 +172,8 @@ def to_json(document: Document) -> Any:
         return [dict(row) for row in document.rows]
     if isinstance(document, StatsReport):
         return document.stats.to_json()
+    if isinstance(document, SourcesSummary):
+        return document.report.to_json()
     if isinstance(document, Projection):
         rows = [dict(row) for row in document.rows]
         return rows[0] if document.single and rows else rows
@@ -169,13 +182,26 @@ def to_json(document: Document) -> Any:
     return body
 
 
+def _treaty_json(treaty: Treaty) -> dict[str, Any]:
+    """A treaty as in the data file, plus each party's state today, derived from its milestones:
+    ``"parties_status": {"US": {"state": "withdrawn", "since": "2019-08-02"}, "RU": …}``."""
+    from ..treatystate import party_states
+
+    body = treaty.to_json()
+    body["parties_status"] = {p: s.to_json() for p, s in party_states(treaty).items()}
+    return body
+
+
 def json_records(document: Document) -> list[dict[str, Any]]:
     """Records one per row or line: a listing's records, or the one record of a detail.
 
-    For statistics the rows are the tone series (one per year or decade).
+    For statistics the rows are the tone series (one per year or decade); for ``sources``, one
+    row per kind of record.
     """
     if isinstance(document, StatsReport):
         return [b.to_json() for b in document.stats.series]
+    if isinstance(document, SourcesSummary):
+        return document.report.rows()
     if isinstance(document, Projection):
         return [dict(row) for row in document.rows]
     value = to_json(document)

@@ -29,10 +29,10 @@ ACTOR = list(ACTOR_KEYS)
 
 FIELDS: dict[str, list[str]] = {
     "event": EVENT,
-    "treaty": TREATY,
+    "treaty": [*TREATY, "parties_status"],
     "quote": QUOTE,
     "actor": ACTOR,
-    "treaty-detail": [*TREATY, "linked_events", "linked_quotes"],
+    "treaty-detail": [*TREATY, "parties_status", "linked_events", "linked_quotes"],
     "event-detail": [*EVENT, "linked_quotes"],
     "actor-detail": [*ACTOR, "linked_events", "linked_quotes"],
     "search": ["type", "id", "score", "date", "title", "record"],
@@ -40,6 +40,7 @@ FIELDS: dict[str, list[str]] = {
     "kind": ["kind", "meaning", "events"],
     "era": ["id", "name", "from", "to", "events", "summary"],
     "stats": ["period", "cooperative", "neutral", "confrontational", "total"],
+    "sources": ["records", "total", "beyond_encyclopedia", "share", "only_encyclopedia"],
 }
 
 

@@ -14,6 +14,7 @@ from . import (
     Listing,
     Projection,
     SearchResults,
+    SourcesSummary,
     StatsReport,
     TreatyDetail,
     Vocabulary,
@@ -52,6 +53,7 @@ COLUMNS: dict[str, list[str]] = {
     "kind": ["kind", "meaning", "events"],
     "era": ["id", "name", "from", "to", "events", "summary"],
     "stats": ["period", "cooperative", "neutral", "confrontational", "total"],
+    "sources": ["records", "total", "beyond_encyclopedia", "share", "only_encyclopedia"],
 }
 
 
@@ -70,6 +72,8 @@ def kind_of(document: Document) -> str:
         return document.kind
     if isinstance(document, StatsReport):
         return "stats"
+    if isinstance(document, SourcesSummary):
+        return "sources"
     raise TypeError(document)
 
 

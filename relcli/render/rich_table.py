@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 from itertools import groupby
+from typing import Any
 
 from rich import box
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
@@ -29,6 +30,7 @@ from . import (
     Projection,
     RenderOptions,
     SearchResults,
+    SourcesSummary,
     StatsReport,
     TreatyDetail,
     Vocabulary,
@@ -85,12 +87,14 @@ def _renderables(document: Document, options: RenderOptions) -> Iterable[Rendera
         yield _vocabulary(document)
     elif isinstance(document, StatsReport):
         yield from _stats(document, options)
+    elif isinstance(document, SourcesSummary):
+        yield from _sources_summary(document)
     elif isinstance(document, Projection):
         yield _projection(document)
     elif document.kind == "event":
         yield from _timeline(document.records, document.dataset)  # type: ignore[arg-type]
     elif document.kind == "treaty":
-        yield _treaty_table(document.records)  # type: ignore[arg-type]
+        yield _treaty_table(document.records, options.width)  # type: ignore[arg-type]
     elif document.kind == "quote":
         yield from _quote_list(document.records, document.dataset)  # type: ignore[arg-type]
     elif document.kind == "actor":
@@ -167,21 +171,33 @@ def _timeline(events: Sequence[Event], dataset: Dataset) -> Iterable[RenderableT
         yield _event_rows(list(group), dataset)
 
 
-def _treaty_table(treaties: Sequence[Treaty]) -> Table:
+def _party_state(state: Any) -> str:
+    """``withdrawn (2 Aug 2019)``: a party's state and since when."""
+    return f"{state.state} ({state.since.human()})" if state.since else state.state
+
+
+def _treaty_table(treaties: Sequence[Treaty], width: int) -> Table:
+    """Signed, name and id, the treaty's status and each party's state (dates in ``treaty``);
+    the aliases too where the terminal is wide enough (140 columns)."""
+    from ..treatystate import party_states
+
+    wide = width >= 140
     table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
     table.add_column("signed", no_wrap=True)
     table.add_column("treaty", ratio=3)
-    table.add_column("also known as", ratio=2)
-    table.add_column("status", no_wrap=True)
+    if wide:
+        table.add_column("also known as", ratio=2)
+    for column in ("status", "United States", "Russia"):
+        table.add_column(column, no_wrap=True)
     for treaty in treaties:
         name = _t(treaty.name, "bold", one_line=True)
         name.append_text(Text("  ")).append_text(_t(treaty.id, "dim cyan"))
-        table.add_row(
-            Text(treaty.signed.human() if treaty.signed else "—"),
-            name,
-            _t(", ".join(treaty.aliases)),
-            _t(treaty.status),
-        )
+        states = party_states(treaty)
+        cells = [Text(treaty.signed.human() if treaty.signed else "—"), name]
+        if wide:
+            cells.append(_t(", ".join(treaty.aliases)))
+        cells += [_t(treaty.status), _t(states["US"].state), _t(states["RU"].state)]
+        table.add_row(*cells)
     return table
 
 
@@ -250,8 +266,16 @@ def _treaty_sheet(detail: TreatyDetail) -> Iterable[RenderableType]:
             _t(f"({', '.join(treaty.aliases)})", one_line=True)
         )
     yield title
+    from ..treatystate import PARTY_NAMES, describe, party_states
+
+    states = party_states(treaty)
     yield _facts(
-        ("Status", _t(treaty.status)),
+        ("Status", _t(describe(treaty))),
+        *(
+            (PARTY_NAMES[party], _t(_party_state(state)))
+            for party, state in states.items()
+            if state.since is not None
+        ),
         ("Parties", _t(", ".join(treaty.parties))) if treaty.parties else None,
         ("Id", _t(treaty.id)),
     )
@@ -264,6 +288,7 @@ def _treaty_sheet(detail: TreatyDetail) -> Iterable[RenderableType]:
     for milestone in treaty.milestones:
         where = ", ".join(x for x in (milestone.party, milestone.place) if x)
         milestones.add_row(Text(milestone.date.human()), _t(milestone.what), _t(where))
+        # the source of a milestone's date is listed under Sources
     yield milestones
     if detail.events:
         yield _heading(f"Events ({len(detail.events)})")
@@ -375,6 +400,42 @@ def _vocabulary(vocabulary: Vocabulary) -> Table:
     for row in rows:
         table.add_row(*(_t("" if row[c] is None else str(row[c])) for c in columns))
     return table
+
+
+def _sources_summary(summary: SourcesSummary) -> Iterable[RenderableType]:
+    report = summary.report.to_json()
+    yield _heading("Records with a source beyond an encyclopedia")
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for column in ("records", "with", "of", "share"):
+        table.add_column(column, justify="left" if column == "records" else "right")
+    for name, row in report["records"].items():
+        table.add_row(
+            name, str(row["beyond_encyclopedia"]), str(row["total"]), f"{row['share']:.1%}"
+        )
+    recent_key = next(k for k in report if k.startswith("events_since_"))
+    recent = report[recent_key]
+    share = recent["beyond_encyclopedia"] / recent["total"] if recent["total"] else 1.0
+    table.add_row(
+        recent_key.replace("_", " "),
+        str(recent["beyond_encyclopedia"]),
+        str(recent["total"]),
+        f"{share:.1%}",
+    )
+    yield table
+    yield _heading("Sources by kind")
+    kinds = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    kinds.add_column("kind")
+    kinds.add_column("sources", justify="right")
+    for kind, count in report["sources_by_kind"].items():
+        kinds.add_row(kind, str(count))
+    yield kinds
+    for name, ids in report["only_encyclopedia"].items():
+        if ids:
+            yield _heading(f"{name.capitalize()} citing only an encyclopedia ({len(ids)})")
+            yield _t(", ".join(ids))
+    if report["unknown_hosts"]:
+        yield _heading(f"Hosts of no known kind ({len(report['unknown_hosts'])})")
+        yield _t(", ".join(report["unknown_hosts"]))
 
 
 def _stats(report: StatsReport, options: RenderOptions) -> Iterable[RenderableType]:
