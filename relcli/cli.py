@@ -981,6 +981,36 @@ def validate(
     note(f"relcli: {resolved} is valid")
     if not canonical:
         note(f"relcli: note: {resolved} is not in canonical form; 'relcli fmt' would rewrite it")
+    from .sources import beyond_encyclopedia
+
+    for quote in store.load(resolved).quotes:
+        if not beyond_encyclopedia(quote.sources):
+            note(
+                f"relcli: warning: quote {quote.id} cites no primary or contemporaneous source "
+                "(a transcript, an official record or a report of the day)"
+            )
+
+
+@app.command()
+def sources(
+    ctx: typer.Context,
+    fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
+    as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    jq: JqOpt = None,
+) -> None:
+    """How the data is sourced: records citing beyond an encyclopedia, sources by kind.
+
+    A source's kind (official, news, scholarly, encyclopedia, other) comes from its URL's host.
+    Lists the records that still cite only an encyclopedia, and hosts of no known kind.
+
+    Example: relcli sources --json | jq '.records.quotes.share'
+    """
+    from .render import SourcesSummary
+    from .sources import SourcesReport
+
+    report = SourcesReport(_state(ctx).dataset)
+    emit(SourcesSummary(report), Output(fmt, as_json, fields, jq))
 
 
 @app.command()
