@@ -184,11 +184,11 @@ def _treaty_table(treaties: Sequence[Treaty], width: int) -> Table:
     wide = width >= 140
     table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
     table.add_column("signed", no_wrap=True)
-    table.add_column("treaty", ratio=3)
+    table.add_column("treaty", ratio=4, overflow="fold")
     if wide:
-        table.add_column("also known as", ratio=2)
+        table.add_column("also known as", ratio=3)
     for column in ("status", "United States", "Russia"):
-        table.add_column(column, no_wrap=True)
+        table.add_column(column, ratio=2)
     for treaty in treaties:
         name = _t(treaty.name, "bold", one_line=True)
         name.append_text(Text("  ")).append_text(_t(treaty.id, "dim cyan"))
