@@ -77,7 +77,8 @@ def test_treaty_sheet_says_what_happened_to_whom(relcli) -> None:  # type: ignor
 
 def test_treaties_table_shows_both_parties(relcli) -> None:  # type: ignore[no-untyped-def]
     out = relcli("--data", str(store.bundled_path()), "treaties").out
-    assert "United States" in out and "Russia" in out and "ratification revoked" in out
+    assert "United States" in out and "Russia" in out
+    assert "ratification" in out and "revoked" in out  # may wrap at 100 columns
     rows = relcli("--data", str(store.bundled_path()), "treaties", "--status", "in force", "--json")
     assert all(t["status"] == "in force" and "parties_status" in t for t in rows.json())
 
