@@ -171,6 +171,23 @@ def _last_day(year: int, month: int) -> int:
     return _DAYS_IN_MONTH[month - 1]
 
 
+def range_label(days: DateRange) -> str:
+    """``2019``, ``Mar 2019``, ``1 Mar 2019`` or ``1 Mar 2019 – 15 Apr 2019``: the interval as a
+    person would name it."""
+    a, b = days.start, days.end
+    if a == b:
+        return PartialDate(a.year, a.month, a.day).human()
+    if (a.month, a.day, b.month, b.day) == (1, 1, 12, 31) and a.year == b.year:
+        return str(a.year)
+    if (
+        a.day == 1
+        and (a.year, a.month) == (b.year, b.month)
+        and b.day == _last_day(b.year, b.month)
+    ):
+        return PartialDate(a.year, a.month).human()
+    return f"{PartialDate(a.year, a.month, a.day).human()} – {PartialDate(b.year, b.month, b.day).human()}"
+
+
 def span(start: PartialDate, end: PartialDate | None) -> DateRange:
     """The days covered by a record dated ``start`` (and optionally ending ``end``)."""
     return DateRange(start.start, (end or start).end)

@@ -8,6 +8,9 @@ validate`` reports a treaty whose stored status disagrees with its milestones.
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from .dates import PartialDate
 from .model import Milestone, Treaty
 
@@ -57,17 +60,29 @@ def _applies(milestone: Milestone, party: str) -> bool:
     return milestone.party is None or milestone.party == party
 
 
-def party_states(treaty: Treaty, on: PartialDate | None = None) -> dict[str, PartyState]:
-    """Each party's state after every milestone that begins on or before ``on`` (default: all).
+def _milestones(treaty: Treaty, on: PartialDate | None, before: date | None) -> list[Milestone]:
+    """The milestones that count: all; those begun by the end of ``on``; or those wholly over
+    before the day ``before``."""
+    if before is not None:
+        return [m for m in treaty.milestones if m.date.end < before]
+    if on is not None:
+        return [m for m in treaty.milestones if m.date.start <= on.end]
+    return list(treaty.milestones)
+
+
+def party_states(
+    treaty: Treaty, on: PartialDate | None = None, *, before: date | None = None
+) -> dict[str, PartyState]:
+    """Each party's state after every milestone that begins on or before ``on`` (default: all),
+    or, with ``before``, after those wholly over before that day.
 
     A milestone known only to the month or year counts once its first day has come: on
     ``2019-03-01`` a step of ``2019-03`` has (by then) possibly happened and is counted.
     """
     states = {party: PartyState("not signed", None, None) for party in _parties(treaty)}
     ended: str | None = None
-    for milestone in treaty.milestones:
-        if on is not None and milestone.date.start > on.end:
-            break
+    counted = _milestones(treaty, on, before)
+    for milestone in counted:
         action = milestone.action
         if action in _ENDINGS and (milestone.party is None or action == "fulfilled"):
             ended = _ENDINGS[action]
@@ -89,7 +104,7 @@ def party_states(treaty: Treaty, on: PartialDate | None = None) -> dict[str, Par
             if new == "signed" and current != "not signed":
                 continue
             states[party] = PartyState(new, milestone.date, milestone)
-    if on is None and ended is None and treaty.status == "fulfilled" and treaty.milestones:
+    if ended is None and treaty.status == "fulfilled" and len(counted) == len(treaty.milestones):
         last = treaty.milestones[-1]  # carried out with no dated ending (see ``disagreement``)
         for party, current in states.items():
             if current.state == "in force":
@@ -102,13 +117,14 @@ def _parties(treaty: Treaty) -> tuple[str, ...]:
     return PARTIES
 
 
-def treaty_state(treaty: Treaty, on: PartialDate | None = None) -> str:
+def treaty_state(
+    treaty: Treaty, on: PartialDate | None = None, *, before: date | None = None
+) -> str:
     """The treaty as a whole: ``not signed``, ``signed``, ``in force``, ``never in force`` (once
     every party has left it before it took effect), or its ending."""
     state = "not signed"
-    for milestone in treaty.milestones:
-        if on is not None and milestone.date.start > on.end:
-            break
+    counted = _milestones(treaty, on, before)
+    for milestone in counted:
         action = milestone.action
         if milestone.party is not None:
             continue
@@ -118,12 +134,55 @@ def treaty_state(treaty: Treaty, on: PartialDate | None = None) -> str:
             state = "in force"
         elif action in _ENDINGS:
             state = _ENDINGS[action]
-    for milestone in treaty.milestones:  # "fulfilled" ends the treaty whoever carried it out
-        if (on is None or milestone.date.start <= on.end) and milestone.action == "fulfilled":
-            state = "fulfilled"
-    if state == "signed" and any(p.state in _OUTSIDE for p in party_states(treaty, on).values()):
+    if any(m.action == "fulfilled" for m in counted):  # whoever carried it out
+        state = "fulfilled"
+    if (
+        state == "in force"
+        and treaty.status == "fulfilled"
+        and len(counted) == len(treaty.milestones)
+    ):
+        state = "fulfilled"  # carried out, with no dated ending: so after its last step
+    parties = party_states(treaty, on, before=before)
+    if state == "signed" and any(p.state in _OUTSIDE for p in parties.values()):
         return "never in force"
     return state
+
+
+class Snapshot:
+    """A treaty over an interval of days (``--on 2019`` is 1 Jan to 31 Dec 2019): its state and
+    each party's at the start and at the end, and the milestones that fall inside.
+
+    At the start count the milestones wholly over before the first day; at the end, those begun
+    by the last day. So a milestone known only to its month or year that overlaps the interval
+    is in ``changed`` (it happened inside, or may have), never silently before or after it.
+    """
+
+    def __init__(self, treaty: Treaty, start: date, end: date) -> None:
+        self.treaty, self.start, self.end = treaty, start, end
+        last = PartialDate.from_date(end)
+        self.status_at_start = treaty_state(treaty, before=start)
+        self.status_on = treaty_state(treaty, last)
+        self.parties_at_start = party_states(treaty, before=start)
+        self.parties_on = party_states(treaty, last)
+        self.changed = [
+            m for m in treaty.milestones if m.action and m.date.start <= end and m.date.end >= start
+        ]
+
+    @property
+    def signed_by_then(self) -> bool:
+        return self.status_on != "not signed"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.treaty.id,
+            "name": self.treaty.name,
+            "on": {"from": self.start.isoformat(), "to": self.end.isoformat()},
+            "status_at_start": self.status_at_start,
+            "status_on": self.status_on,
+            "parties_at_start": {p: s.to_json() for p, s in self.parties_at_start.items()},
+            "parties_on": {p: s.to_json() for p, s in self.parties_on.items()},
+            "changed": [m.to_json() for m in self.changed],
+        }
 
 
 def expected_status(treaty: Treaty) -> str | None:
