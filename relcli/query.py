@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any, ClassVar
 
-from .dates import DateRange
+from .dates import DateRange, PartialDate
 from .errors import Ambiguous, NotFound, UsageProblem
 from .model import Actor, Dataset, Era, Event, Quote, Treaty
 from .records import Bundle
@@ -156,6 +156,55 @@ def actors_matching(
         and (wanted_role is None or any(wanted_role in fold(r.title) for r in a.roles))
     ]
     return sorted(found, key=lambda a: (fold(a.name.split()[-1]), fold(a.name), a.id))
+
+
+def office_holders(
+    dataset: Dataset,
+    days: DateRange,
+    country: str | None = None,
+    role: str | None = None,
+    actor: Actor | None = None,
+) -> list[dict[str, Any]]:
+    """Who held which role during ``days`` (``--on``): one row per role held then, by title.
+
+    ``held`` says how sure that is from the role's partial dates: ``throughout`` (held on every
+    day of ``days``), ``part`` (began or ended inside them, on a known day) or ``uncertain`` (a
+    start or end known only to the month or year falls on them); ``note`` says which.
+    """
+    people = [actor] if actor is not None else actors_matching(dataset, country, role)
+    wanted_role = fold(role) if role else None
+    rows: list[dict[str, Any]] = []
+    for person in people:
+        for held in person.roles:
+            if wanted_role and wanted_role not in fold(held.title):
+                continue
+            if not held.range.overlaps(days):
+                continue
+            notes, certainty = [], "throughout"
+            if held.start.end > days.start:  # began on or after the first day asked about
+                certainty = "uncertain" if held.start.start != held.start.end else "part"
+                notes.append(f"took office {_on_or_in(held.start)}")
+            if held.end is not None and held.end.start < days.end:
+                if certainty != "uncertain":
+                    certainty = "uncertain" if held.end.start != held.end.end else "part"
+                notes.append(f"left office {_on_or_in(held.end)}")
+            rows.append(
+                {
+                    "role": held.title,
+                    "actor": person.id,
+                    "name": person.name,
+                    "country": person.country,
+                    "from": held.start.iso(),
+                    "to": held.end.iso() if held.end else None,
+                    "held": certainty,
+                    "note": "; ".join(notes) or None,
+                }
+            )
+    return sorted(rows, key=lambda r: (fold(r["role"]), r["from"], r["actor"]))
+
+
+def _on_or_in(when: PartialDate) -> str:
+    return f"on {when.human()}" if when.day is not None else f"in {when.human()}"
 
 
 def events_of_actor(dataset: Dataset, actor: Actor) -> list[Event]:
