@@ -408,6 +408,31 @@ def _period(start: str | None, end: str | None) -> tuple[DateRange | None, DateR
     return period
 
 
+def _on(value: str | None) -> DateRange | None:
+    """``--on DATE``: a day, month, year or anything ``--from`` reads, as an interval of days."""
+    if value is None:
+        return None
+    from .userdates import parse_user_date
+
+    try:
+        return parse_user_date(value, clock.today())
+    except BadDate as exc:
+        exc.option = "--on"
+        raise
+
+
+OnOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--on",
+        metavar="DATE",
+        callback=checked_text,
+        help="The state on this date: a day, month or year (an interval), e.g. 2019-03-01, 2019.",
+        show_default=False,
+    ),
+]
+
+
 def _during(dataset: Dataset, name: str | None) -> tuple[DateRange, ...]:
     return query.period_named(dataset, name).ranges if name else ()
 
@@ -490,20 +515,30 @@ def treaty(
             help="Id, alias or part of the name: INF, 'New START', Intermediate-Range.",
         ),
     ],
+    on: OnOpt = None,
     fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
 ) -> None:
-    """One treaty: status, milestones, linked events and quotes, sources.
+    """One treaty: status as a whole and per party, milestones, linked events and quotes, sources.
 
-    Example: relcli treaty INF
+    With --on DATE, first its state and each party's on that date (at the start and the end of
+    a month or year, and what changed within it), then the lifecycle with the date marked.
+
+    Example: relcli treaty INF --on 2019-03-01
     """
+    days = _on(on)
     dataset = _state(ctx).dataset
     found = query.treaty_by_name(dataset, name)
     events = query.events_of_treaty(dataset, found)
     quotes = query.quotes_of_events(dataset, events)
-    emit(TreatyDetail(found, events, quotes, dataset), Output(fmt, as_json, fields, jq))
+    snapshot = None
+    if days is not None:
+        from .treatystate import Snapshot
+
+        snapshot = Snapshot(found, days.start, days.end)
+    emit(TreatyDetail(found, events, quotes, dataset, snapshot), Output(fmt, as_json, fields, jq))
 
 
 @app.command()
@@ -518,19 +553,44 @@ def treaties(
             autocompletion=completion.statuses,
         ),
     ] = None,
+    on: OnOpt = None,
+    show_all: Annotated[
+        bool,
+        typer.Option("--all", help="With --on: also the treaties not yet signed then."),
+    ] = False,
     fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
 ) -> None:
-    """All treaties and agreements, by date signed.
+    """All treaties and agreements, by date signed, with each party's state.
 
-    Example: relcli treaties --status terminated
+    With --on DATE: the treaties that existed then, each with its state and each party's at the
+    start and the end of the date (a month or year is an interval) and what changed within it.
+
+    Example: relcli treaties --on 2019-03-01
     """
+    days = _on(on)
+    if show_all and days is None:
+        raise UsageProblem("--all goes with --on")
     dataset = _state(ctx).dataset
     wanted = query.status_named(status) if status else None
     found = query.treaties_matching(dataset, wanted)
-    emit(Listing("treaty", found, dataset), Output(fmt, as_json, fields, jq), len(found))
+    if days is None:
+        emit(Listing("treaty", found, dataset), Output(fmt, as_json, fields, jq), len(found))
+        return
+    from .dates import range_label
+    from .render import TreatiesOn
+    from .treatystate import Snapshot
+
+    snapshots = [Snapshot(t, days.start, days.end) for t in found]
+    if not show_all:
+        snapshots = [s for s in snapshots if s.signed_by_then]
+    emit(
+        TreatiesOn(snapshots, range_label(days)),
+        Output(fmt, as_json, fields, jq),
+        len(snapshots),
+    )
 
 
 @app.command()
@@ -624,6 +684,7 @@ def actors(
             help="Only actors with a role whose title contains TEXT, e.g. 'Secretary of State'.",
         ),
     ] = None,
+    on: OnOpt = None,
     fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
@@ -631,11 +692,19 @@ def actors(
 ) -> None:
     """People and institutions in the data, with their dated roles.
 
-    Example: relcli actors --country RU --role foreign
+    With --on DATE: who held each role then, one row per role, saying when that is uncertain
+    (a start or end known only to the month or year).
+
+    Example: relcli actors --on 1987-12-08 --country US
     """
+    days = _on(on)
     dataset = _state(ctx).dataset
     if country and query.fold(country) not in {query.fold(c) for c in COUNTRIES}:
         raise NotFound("country", country, query.suggest(country, COUNTRIES))
+    if days is not None:
+        rows = query.office_holders(dataset, days, country, role)
+        emit(Vocabulary("office", rows), Output(fmt, as_json, fields, jq), len(rows))
+        return
     found = query.actors_matching(dataset, country, role)
     emit(Listing("actor", found, dataset), Output(fmt, as_json, fields, jq), len(found))
 
@@ -652,6 +721,7 @@ def actor(
             help="Id, full name, surname or alias: Lavrov, 'Vladimir Putin', 'Сергей Лавров'.",
         ),
     ],
+    on: OnOpt = None,
     fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
@@ -659,10 +729,24 @@ def actor(
 ) -> None:
     """One actor: roles, the events they took part in and what they said.
 
-    Example: relcli actor Lavrov
+    With --on DATE: only what they were then (the roles held on that date).
+
+    Example: relcli actor Lavrov --on 2004
     """
+    days = _on(on)
     dataset = _state(ctx).dataset
     found = query.actor_by_name(dataset, name)
+    if days is not None:
+        rows = query.office_holders(dataset, days, actor=found)
+        out = Output(fmt, as_json, fields, jq)
+        if not rows:
+            from .dates import range_label
+
+            note(f"relcli: {found.name} held no role recorded in the data on {range_label(days)}")
+            if out.format_name == "table":
+                return
+        emit(Vocabulary("office", rows), out, len(rows) or None)
+        return
     detail = ActorDetail(
         found, query.events_of_actor(dataset, found), query.quotes_of_actor(dataset, found), dataset
     )

@@ -44,12 +44,25 @@ class Listing(Bundle):
 
 
 class TreatyDetail(Bundle):
-    _fields = ("treaty", "events", "quotes", "dataset")
+    """One treaty; ``on``: a ``treatystate.Snapshot`` when ``--on`` asked for its state then."""
+
+    _fields = ("treaty", "events", "quotes", "dataset", "on")
     __slots__ = _fields
+    _defaults: ClassVar[dict[str, Any]] = {"on": None}
     treaty: Treaty
     events: Sequence[Event]
     quotes: Sequence[Quote]
     dataset: Dataset
+    on: Any
+
+
+class TreatiesOn(Bundle):
+    """``treaties --on``: each treaty's ``treatystate.Snapshot`` over the interval ``label``."""
+
+    _fields = ("snapshots", "label")
+    __slots__ = _fields
+    snapshots: Sequence[Any]
+    label: str
 
 
 class EventDetail(Bundle):
@@ -128,6 +141,7 @@ Document = (
     | Vocabulary
     | StatsReport
     | SourcesSummary
+    | TreatiesOn
     | Projection
 )
 
@@ -146,8 +160,12 @@ def to_json(document: Document) -> Any:
         if document.kind == "treaty":
             return [_treaty_json(t) for t in document.records]  # type: ignore[arg-type]
         return [record.to_json() for record in document.records]
+    if isinstance(document, TreatiesOn):
+        return [snapshot.to_json() for snapshot in document.snapshots]
     if isinstance(document, TreatyDetail):
         body = _treaty_json(document.treaty)
+        if document.on is not None:
+            body.update({k: v for k, v in document.on.to_json().items() if k not in ("id", "name")})
         body["linked_events"] = [e.to_json() for e in document.events]
         body["linked_quotes"] = [q.to_json() for q in document.quotes]
         return body

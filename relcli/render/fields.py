@@ -32,7 +32,19 @@ FIELDS: dict[str, list[str]] = {
     "treaty": [*TREATY, "parties_status"],
     "quote": QUOTE,
     "actor": ACTOR,
-    "treaty-detail": [*TREATY, "parties_status", "linked_events", "linked_quotes"],
+    "treaty-detail": [
+        *TREATY,
+        "parties_status",
+        "linked_events",
+        "linked_quotes",
+        # with --on:
+        "on",
+        "status_at_start",
+        "status_on",
+        "parties_at_start",
+        "parties_on",
+        "changed",
+    ],
     "event-detail": [*EVENT, "linked_quotes"],
     "actor-detail": [*ACTOR, "linked_events", "linked_quotes"],
     "search": ["type", "id", "score", "date", "title", "record"],
@@ -41,6 +53,17 @@ FIELDS: dict[str, list[str]] = {
     "era": ["id", "name", "from", "to", "events", "summary"],
     "stats": ["period", "cooperative", "neutral", "confrontational", "total"],
     "sources": ["records", "total", "beyond_encyclopedia", "share", "only_encyclopedia"],
+    "office": ["role", "actor", "name", "country", "from", "to", "held", "note"],
+    "treaty-on": [
+        "id",
+        "name",
+        "on",
+        "status_at_start",
+        "status_on",
+        "parties_at_start",
+        "parties_on",
+        "changed",
+    ],
 }
 
 

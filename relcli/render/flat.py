@@ -16,6 +16,7 @@ from . import (
     SearchResults,
     SourcesSummary,
     StatsReport,
+    TreatiesOn,
     TreatyDetail,
     Vocabulary,
     json_records,
@@ -54,6 +55,18 @@ COLUMNS: dict[str, list[str]] = {
     "era": ["id", "name", "from", "to", "events", "summary"],
     "stats": ["period", "cooperative", "neutral", "confrontational", "total"],
     "sources": ["records", "total", "beyond_encyclopedia", "share", "only_encyclopedia"],
+    "office": ["role", "actor", "name", "country", "from", "to", "held", "note"],
+    "treaty-on": [
+        "id",
+        "name",
+        "status_at_start",
+        "status_on",
+        "us_at_start",
+        "us_on",
+        "ru_at_start",
+        "ru_on",
+        "changed",
+    ],
 }
 
 
@@ -74,6 +87,8 @@ def kind_of(document: Document) -> str:
         return "stats"
     if isinstance(document, SourcesSummary):
         return "sources"
+    if isinstance(document, TreatiesOn):
+        return "treaty-on"
     raise TypeError(document)
 
 
@@ -119,6 +134,19 @@ def cell(key: str, value: Any) -> str:
     return _cell(key, value)
 
 
+def _flat_snapshot(record: dict[str, Any]) -> dict[str, Any]:
+    """A ``treaties --on`` record with each party's state in its own column."""
+    flat = {k: record[k] for k in ("id", "name", "status_at_start", "status_on")}
+    for party in ("US", "RU"):
+        for when in ("at_start", "on"):
+            flat[f"{party.lower()}_{when}"] = record[f"parties_{when}"][party]["state"]
+    flat["changed"] = "; ".join(
+        f"{m['date']} {m['action']}" + (f" ({m['party']})" if m["party"] else "")
+        for m in record["changed"]
+    )
+    return flat
+
+
 def rows(document: Document) -> tuple[list[str], list[list[str]]]:
     if isinstance(document, Projection):
         columns = list(document.fields)
@@ -126,6 +154,8 @@ def rows(document: Document) -> tuple[list[str], list[list[str]]]:
     kind = kind_of(document)
     columns = COLUMNS[kind]
     records = json_records(document)
+    if kind == "treaty-on":
+        records = [_flat_snapshot(r) for r in records]
     if kind == "treaty":
         treaties = (
             document.records if isinstance(document, Listing) else [document.treaty]  # type: ignore[union-attr]

@@ -32,6 +32,7 @@ from . import (
     SearchResults,
     SourcesSummary,
     StatsReport,
+    TreatiesOn,
     TreatyDetail,
     Vocabulary,
 )
@@ -89,6 +90,8 @@ def _renderables(document: Document, options: RenderOptions) -> Iterable[Rendera
         yield from _stats(document, options)
     elif isinstance(document, SourcesSummary):
         yield from _sources_summary(document)
+    elif isinstance(document, TreatiesOn):
+        yield from _treaties_on(document)
     elif isinstance(document, Projection):
         yield _projection(document)
     elif document.kind == "event":
@@ -258,6 +261,72 @@ def _facts(*rows: tuple[str, Text] | None) -> Table:
     return grid
 
 
+def _change(start: str, end: str) -> str:
+    """``in force`` or ``in force → terminated``."""
+    return start if start == end else f"{start} → {end}"
+
+
+def _treaties_on(document: TreatiesOn) -> Iterable[RenderableType]:
+    yield _heading(f"Treaties on {document.label}")
+    table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
+    table.add_column("signed", no_wrap=True)
+    table.add_column("treaty", ratio=4, overflow="fold")
+    for column in ("treaty state", "United States", "Russia"):
+        table.add_column(column, ratio=2)
+    for snapshot in document.snapshots:
+        treaty = snapshot.treaty
+        name = _t(treaty.name, "bold", one_line=True)
+        name.append_text(Text("  ")).append_text(_t(treaty.id, "dim cyan"))
+        cells = [
+            Text(treaty.signed.human() if treaty.signed else "—"),
+            name,
+            _t(_change(snapshot.status_at_start, snapshot.status_on)),
+        ]
+        for party in ("US", "RU"):
+            cells.append(
+                _t(
+                    _change(
+                        snapshot.parties_at_start[party].state, snapshot.parties_on[party].state
+                    )
+                )
+            )
+        table.add_row(*cells)
+        for milestone in snapshot.changed:
+            where = f" ({milestone.party})" if milestone.party else ""
+            table.add_row(
+                Text(""),
+                _t(f"  {milestone.date.human()}  {milestone.what}{where}", "dim"),
+                Text(""),
+                Text(""),
+                Text(""),
+            )
+    yield table
+
+
+def _on_facts(detail: TreatyDetail) -> Iterable[RenderableType]:
+    """``treaty NAME --on DATE``: the state then, before the lifecycle."""
+    from ..dates import DateRange, range_label
+    from ..treatystate import PARTY_NAMES
+
+    snapshot = detail.on
+    label = range_label(DateRange(snapshot.start, snapshot.end))
+    yield _heading(f"On {label}")
+    rows = [("Treaty", _t(_change(snapshot.status_at_start, snapshot.status_on)))]
+    for party in ("US", "RU"):
+        before, after = snapshot.parties_at_start[party], snapshot.parties_on[party]
+        text = _change(before.state, after.state)
+        if after.since is not None and before.state == after.state:
+            text += f" (since {after.since.human()})"
+        rows.append((PARTY_NAMES[party], _t(text)))
+    yield _facts(*rows)
+    if snapshot.changed:
+        yield _t("Changed within it:", "bold")
+        for milestone in snapshot.changed:
+            where = f" ({milestone.party})" if milestone.party else ""
+            yield _t(f"  {milestone.date.human()}  {milestone.what}{where}")
+    yield Text("")
+
+
 def _treaty_sheet(detail: TreatyDetail) -> Iterable[RenderableType]:
     treaty = detail.treaty
     title = _t(treaty.name, "bold", one_line=True)
@@ -280,15 +349,28 @@ def _treaty_sheet(detail: TreatyDetail) -> Iterable[RenderableType]:
         ("Id", _t(treaty.id)),
     )
     yield Padding(_t(treaty.summary), (1, 0))
+    if detail.on is not None:
+        yield from _on_facts(detail)
     yield _heading("Milestones")
     milestones = Table(box=None, show_header=False, pad_edge=False, expand=True, padding=(0, 1))
     milestones.add_column("date", no_wrap=True, style="bold", min_width=11)
     milestones.add_column("what", ratio=3)
     milestones.add_column("where", ratio=2, style="dim")
+    marked = detail.on is None or bool(detail.on.changed)  # else a line shows where it falls
     for milestone in treaty.milestones:
         where = ", ".join(x for x in (milestone.party, milestone.place) if x)
-        milestones.add_row(Text(milestone.date.human()), _t(milestone.what), _t(where))
-        # the source of a milestone's date is listed under Sources
+        if not marked and milestone.date.start > detail.on.end:
+            milestones.add_row(
+                Text("▶ --on", style="bold"), _t("(the date asked for)", "bold"), Text("")
+            )
+            marked = True
+        inside = detail.on is not None and milestone in detail.on.changed
+        what = _t(("▶ " if inside else "") + milestone.what, "bold" if inside else "")
+        milestones.add_row(Text(milestone.date.human()), what, _t(where))
+    if not marked:
+        milestones.add_row(
+            Text("▶ --on", style="bold"), _t("(the date asked for)", "bold"), Text("")
+        )
     yield milestones
     if detail.events:
         yield _heading(f"Events ({len(detail.events)})")
@@ -388,7 +470,28 @@ def _search_results(results: SearchResults) -> Iterable[RenderableType]:
     yield table
 
 
+def _office_table(vocabulary: Vocabulary) -> Table:
+    """``actors --on``: role, holder (name and id), country, term, and how sure."""
+    table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
+    table.add_column("role", ratio=3)
+    table.add_column("held by", ratio=3, overflow="fold")
+    table.add_column("country", no_wrap=True)
+    table.add_column("term", ratio=2)
+    table.add_column("note", ratio=2)
+    for row in vocabulary.rows:
+        name = _t(row["name"], "bold", one_line=True)
+        name.append_text(Text("  ")).append_text(_t(row["actor"], "dim cyan"))
+        term = f"{row['from']} – {row['to'] or 'present'}"
+        sure = "" if row["held"] == "throughout" else f"{row['held']}: "
+        table.add_row(
+            _t(row["role"]), name, _t(row["country"]), _t(term), _t(sure + (row["note"] or ""))
+        )
+    return table
+
+
 def _vocabulary(vocabulary: Vocabulary) -> Table:
+    if vocabulary.kind == "office":
+        return _office_table(vocabulary)
     table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
     rows = list(vocabulary.rows)
     columns = list(rows[0]) if rows else []
