@@ -321,9 +321,13 @@ def _on_facts(detail: TreatyDetail) -> Iterable[RenderableType]:
     yield _facts(*rows)
     if snapshot.changed:
         yield _t("Changed within it:", "bold")
+        changes = Table.grid(padding=(0, 2))
+        changes.add_column(no_wrap=True)
+        changes.add_column()
         for milestone in snapshot.changed:
             where = f" ({milestone.party})" if milestone.party else ""
-            yield _t(f"  {milestone.date.human()}  {milestone.what}{where}")
+            changes.add_row(Text(milestone.date.human()), _t(f"{milestone.what}{where}"))
+        yield Padding(changes, (0, 0, 0, 2))
     yield Text("")
 
 
