@@ -1076,6 +1076,60 @@ def validate(
 
 
 @app.command()
+def compare(
+    ctx: typer.Context,
+    periods: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="PERIOD...",
+            callback=checked_text,
+            autocompletion=completion.eras_or_actors,
+            help="Two or more: an era ('Cold War'), an actor's terms (Obama), a date (2014, "
+            "'March 2014') or a range (2014-2022, 1985..1991).",
+            show_default=False,
+        ),
+    ],
+    svg: Annotated[
+        Path | None,
+        typer.Option(
+            "--svg",
+            metavar="FILE",
+            help="Write the tone mix of each period as bars side by side to FILE (- for stdout).",
+            show_default=False,
+        ),
+    ] = None,
+    force: ForceOpt = False,
+    fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
+    as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    jq: JqOpt = None,
+) -> None:
+    """Periods side by side: events, tone mix, events per year, top kinds, tags and actors,
+    treaties signed, entering into force, suspended or ended within each, and quotes.
+
+    ▲ marks a figure that stands out (the largest, at least 1.5 times the smallest; for tone
+    shares also 10 points apart).
+
+    Example: relcli compare 'Cold War' 2014-2022
+    """
+    from .compare import compare as compare_periods
+    from .render import Comparison
+
+    dataset = _state(ctx).dataset
+    rows = compare_periods(dataset, list(periods), clock.today())
+    if svg is not None:
+        from .render.svg import comparison_chart
+
+        _check_writable(svg, force)
+        title = "Tone of relations: " + " vs ".join(r["period"] for r in rows)
+        _write_file(svg, comparison_chart(rows, title), force)
+        if str(svg) != "-":
+            note(f"relcli: wrote {svg} ({len(rows)} periods)")
+        return
+    emit(Comparison(rows), Output(fmt, as_json, fields, jq))
+
+
+@app.command()
 def sources(
     ctx: typer.Context,
     fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]

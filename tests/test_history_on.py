@@ -187,3 +187,75 @@ def test_state_on_a_day_is_a_walk_over_the_milestones_before_it(treaty, day: dat
     ):
         return
     assert snapshot.status_on == expected
+
+
+# ---- compare -----------------------------------------------------------------------------------
+
+
+def test_compare_two_periods(relcli) -> None:  # type: ignore[no-untyped-def]
+    rows = relcli("--data", DATA, "compare", "Cold War", "2014-2022", "--json").json()
+    assert [r["period"] for r in rows] == ["Cold War", "2014-2022"]
+    recent = rows[1]
+    assert recent["ranges"] == [{"from": "2014-01-01", "to": "2022-12-31"}]
+    assert sum(recent["tone"].values()) == recent["events"]
+    assert abs(sum(recent["tone_share"].values()) - 1) < 0.01
+    timeline = relcli("--data", DATA, "timeline", "--from", "2014", "--to", "2022", "--json").json()
+    assert recent["events"] == len(timeline)
+    assert any(s["treaty"] == "inf-treaty" for s in recent["treaties"]["ended"])
+    quotes = relcli("--data", DATA, "quotes", "--from", "2014", "--to", "2022", "--json").json()
+    assert recent["quotes"] == len(quotes)
+
+
+@pytest.mark.parametrize(
+    ("spec", "first", "last"),
+    [
+        ("1985..1991", "1985-01-01", "1991-12-31"),
+        ("1985 – 1991", "1985-01-01", "1991-12-31"),
+        ("March 2014", "2014-03-01", "2014-03-31"),
+        ("2014", "2014-01-01", "2014-12-31"),
+    ],
+)
+def test_compare_period_forms(relcli, spec: str, first: str, last: str) -> None:  # type: ignore[no-untyped-def]
+    rows = relcli("--data", DATA, "compare", spec, "Obama", "--json").json()
+    assert rows[0]["ranges"] == [{"from": first, "to": last}]
+    assert rows[1]["period"] == "Barack Obama" and len(rows[1]["ranges"]) >= 1
+
+
+def test_compare_table_marks_what_stands_out(relcli) -> None:  # type: ignore[no-untyped-def]
+    out = relcli("--data", DATA, "compare", "Cold War", "2014-2022").out
+    assert "Cold War" in out and "per year" in out and "▲" in out and "░" in out
+
+
+def test_compare_errors(relcli) -> None:  # type: ignore[no-untyped-def]
+    assert relcli("--data", DATA, "compare", "2014").code == 2
+    unknown = relcli("--data", DATA, "compare", "Cold Warr", "2014")
+    assert unknown.code == 1 and 'did you mean "Cold War"' in unknown.err
+    assert relcli("--data", DATA, "compare", "2014", "2019-13").code == 2
+    assert relcli("--data", DATA, "compare", "2020..2010", "2014").code == 2
+
+
+def test_compare_formats_and_svg(relcli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import xml.etree.ElementTree as ET
+
+    csv_lines = relcli(
+        "--data", DATA, "compare", "1990s", "2010s", "--format", "csv"
+    ).out.splitlines()
+    assert csv_lines[0].startswith("period,from,to,events,events_per_year,cooperative")
+    assert len(csv_lines) == 3
+    assert relcli("--data", DATA, "compare", "1990s", "2010s", "--format", "md").out.startswith(
+        "| period |"
+    )
+    chart = tmp_path / "c.svg"
+    long_name = "Full-scale invasion of Ukraine"
+    result = relcli("--data", DATA, "compare", "Cold War", long_name, "Obama", "--svg", str(chart))
+    assert result.code == 0 and result.out == ""
+    root = ET.fromstring(chart.read_text(encoding="utf-8"))
+    width = float(root.get("width"))  # type: ignore[arg-type]
+    for rect in root.iter("{http://www.w3.org/2000/svg}rect"):
+        assert float(rect.get("x", 0)) + float(rect.get("width", 0)) <= width
+    title = next(root.iter("{http://www.w3.org/2000/svg}text")).text or ""
+    assert long_name in title and 9 * len(title) <= width
+    assert relcli("--data", DATA, "compare", "1990s", "2010s", "--svg", str(chart)).code == 2
+    assert relcli("--data", DATA, "compare", "1990s", "2010s", "--svg", "-").out.startswith("<svg")
+    empty = relcli("--data", DATA, "compare", "1600", "1601", "--svg", "-").out
+    assert "no events" in empty

@@ -118,6 +118,14 @@ class SourcesSummary(Bundle):
     report: Any  # sources.SourcesReport
 
 
+class Comparison(Bundle):
+    """``relcli compare``: the figures of each period (``compare.figures``), side by side."""
+
+    _fields = ("rows",)
+    __slots__ = _fields
+    rows: Sequence[dict[str, Any]]
+
+
 class Projection(Bundle):
     """Rows reduced to the fields chosen with ``--fields`` (see ``fields.py``).
 
@@ -142,6 +150,7 @@ Document = (
     | StatsReport
     | SourcesSummary
     | TreatiesOn
+    | Comparison
     | Projection
 )
 
@@ -162,6 +171,8 @@ def to_json(document: Document) -> Any:
         return [record.to_json() for record in document.records]
     if isinstance(document, TreatiesOn):
         return [snapshot.to_json() for snapshot in document.snapshots]
+    if isinstance(document, Comparison):
+        return [dict(row) for row in document.rows]
     if isinstance(document, TreatyDetail):
         body = _treaty_json(document.treaty)
         if document.on is not None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from . import (
     ActorDetail,
+    Comparison,
     Document,
     EventDetail,
     Listing,
@@ -55,6 +56,27 @@ COLUMNS: dict[str, list[str]] = {
     "era": ["id", "name", "from", "to", "events", "summary"],
     "stats": ["period", "cooperative", "neutral", "confrontational", "total"],
     "sources": ["records", "total", "beyond_encyclopedia", "share", "only_encyclopedia"],
+    "compare": [
+        "period",
+        "from",
+        "to",
+        "events",
+        "events_per_year",
+        "cooperative",
+        "neutral",
+        "confrontational",
+        "share_cooperative",
+        "share_neutral",
+        "share_confrontational",
+        "top_kinds",
+        "top_tags",
+        "top_actors",
+        "treaties_signed",
+        "treaties_entered_into_force",
+        "treaties_suspended",
+        "treaties_ended",
+        "quotes",
+    ],
     "office": ["role", "actor", "name", "country", "from", "to", "held", "note"],
     "treaty-on": [
         "id",
@@ -89,6 +111,8 @@ def kind_of(document: Document) -> str:
         return "sources"
     if isinstance(document, TreatiesOn):
         return "treaty-on"
+    if isinstance(document, Comparison):
+        return "compare"
     raise TypeError(document)
 
 
@@ -156,6 +180,10 @@ def rows(document: Document) -> tuple[list[str], list[list[str]]]:
     records = json_records(document)
     if kind == "treaty-on":
         records = [_flat_snapshot(r) for r in records]
+    if kind == "compare":
+        from ..compare import flat
+
+        records = [flat(r) for r in records]
     if kind == "treaty":
         treaties = (
             document.records if isinstance(document, Listing) else [document.treaty]  # type: ignore[union-attr]

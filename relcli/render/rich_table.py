@@ -25,6 +25,7 @@ from ..dates import human_span
 from ..model import TONES, Actor, Dataset, Event, Quote, Role, Source, Treaty
 from . import (
     ActorDetail,
+    Comparison,
     Document,
     EventDetail,
     Projection,
@@ -92,6 +93,8 @@ def _renderables(document: Document, options: RenderOptions) -> Iterable[Rendera
         yield from _sources_summary(document)
     elif isinstance(document, TreatiesOn):
         yield from _treaties_on(document)
+    elif isinstance(document, Comparison):
+        yield _comparison(document)
     elif isinstance(document, Projection):
         yield _projection(document)
     elif document.kind == "event":
@@ -259,6 +262,58 @@ def _facts(*rows: tuple[str, Text] | None) -> Table:
         if row is not None:
             grid.add_row(*row)
     return grid
+
+
+def _comparison(document: Comparison) -> Table:
+    """One column per period, one row per figure; ▲ marks a figure that stands out."""
+    from ..compare import TREATY_STEPS, stand_out, treaty_steps
+
+    rows = list(document.rows)
+    marks = stand_out(rows)
+    table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
+    table.add_column("", style="bold", no_wrap=True)
+    for row in rows:
+        table.add_column(Text(row["period"]), ratio=1)
+
+    def line(label: str, cells: list[Text]) -> None:
+        table.add_row(Text(label), *cells)
+
+    def marked(key: str, index: int, text: str) -> Text:
+        return Text(text + (" ▲" if marks.get(key) == index else ""))
+
+    line(
+        "dates",
+        [
+            _t("; ".join(f"{r['from']} – {r['to'] or 'present'}" for r in row["ranges"]))
+            for row in rows
+        ],
+    )
+    line("events", [Text(str(row["events"])) for row in rows])
+    line(
+        "per year",
+        [
+            marked("events_per_year", i, f"{row['events_per_year']:.1f}")
+            for i, row in enumerate(rows)
+        ],
+    )
+    for tone in TONES:
+        cells = []
+        for i, row in enumerate(rows):
+            share = row["tone_share"][tone]
+            bar = TONE_CHAR[tone] * round(share * 10)
+            text = marked(f"share_{tone}", i, f"{bar} {row['tone'][tone]} ({share:.0%})")
+            text.stylize(TONE_STYLE[tone], 0, len(bar))
+            cells.append(text)
+        line(tone, cells)
+    for key, label in (("top_kinds", "kinds"), ("top_tags", "tags"), ("top_actors", "actors")):
+        line(label, [_t(", ".join(f"{k} {n}" for k, n in row[key].items()) or "—") for row in rows])
+    for key in TREATY_STEPS:
+        line(
+            f"treaties {key.replace('_', ' ')}",
+            [_t(", ".join(treaty_steps(row["treaties"][key])) or "—") for row in rows],
+        )
+    line("quotes", [Text(str(row["quotes"])) for row in rows])
+    return table
 
 
 def _change(start: str, end: str) -> str:

@@ -81,3 +81,52 @@ def stats_chart(stats: object, title: str) -> str:
     )
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+def comparison_chart(rows: list[dict[str, object]], title: str) -> str:
+    """The tone mix of each compared period as a 100% bar, side by side, with a legend.
+
+    Labels are XML-escaped and shortened to fit their bar; the title and legend always fit.
+    """
+    bar, gap, left, top, plot_height = 96, 32, 48, 72, 300
+    width = max(left * 2 + len(rows) * (bar + gap), 24 + 9 * len(title), 520)
+    height = top + plot_height + 64
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
+        f"<title>{escape(title)}</title>",
+        f'<rect width="{width}" height="{height}" fill="white"/>',
+        f'<text x="12" y="24" font-size="16" font-weight="bold">{escape(title)}</text>',
+    ]
+    x = 12
+    for tone in TONES:
+        out.append(f'<rect x="{x}" y="36" width="12" height="12" fill="{COLOURS[tone]}"/>')
+        out.append(f'<text x="{x + 16}" y="46">{tone}</text>')
+        x += 16 + 8 * len(tone) + 16
+    for index, row in enumerate(rows):
+        x0 = left + index * (bar + gap)
+        y = top + plot_height
+        shares = row["tone_share"]  # type: ignore[index]
+        for tone in TONES:
+            h = round(plot_height * float(shares[tone]), 1)  # type: ignore[index]
+            y -= h
+            out.append(
+                f'<rect x="{x0}" y="{round(y, 1)}" width="{bar}" height="{h}" fill="{COLOURS[tone]}">'
+                f"<title>{tone}: {shares[tone]:.0%}</title></rect>"  # type: ignore[index]
+            )
+        label = str(row["period"])
+        label = label if len(label) <= 14 else label[:13] + "…"
+        out.append(
+            f'<text x="{x0 + bar / 2}" y="{top + plot_height + 18}" text-anchor="middle">'
+            f"{escape(label)}</text>"
+        )
+        out.append(
+            f'<text x="{x0 + bar / 2}" y="{top + plot_height + 34}" text-anchor="middle" '
+            f'fill="#555">{row["events"]} events</text>'
+        )
+    if not rows or all(int(row["events"]) == 0 for row in rows):  # type: ignore[call-overload]
+        out.append(
+            f'<text x="{width / 2}" y="{top + plot_height / 2}" text-anchor="middle">no events</text>'
+        )
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
