@@ -911,6 +911,15 @@ def _write_file(path: Path, text: str, force: bool) -> None:
         datafile.write_text(path, text, force=force)
 
 
+SvgOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--svg",
+        metavar="FILE",
+        help="Write the chart as an SVG picture to FILE instead (- for standard output).",
+        show_default=False,
+    ),
+]
 ForceOpt = Annotated[
     bool,
     typer.Option(
@@ -935,15 +944,7 @@ def stats(
             autocompletion=completion.fixed(("year", "decade")),
         ),
     ] = None,
-    svg: Annotated[
-        Path | None,
-        typer.Option(
-            "--svg",
-            metavar="FILE",
-            help="Write the tone chart as an SVG picture to FILE.",
-            show_default=False,
-        ),
-    ] = None,
+    svg: SvgOpt = None,
     force: ForceOpt = False,
     fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
     as_json: JsonOpt = False,
@@ -1089,15 +1090,7 @@ def compare(
             show_default=False,
         ),
     ],
-    svg: Annotated[
-        Path | None,
-        typer.Option(
-            "--svg",
-            metavar="FILE",
-            help="Write the tone mix of each period as bars side by side to FILE (- for stdout).",
-            show_default=False,
-        ),
-    ] = None,
+    svg: SvgOpt = None,
     force: ForceOpt = False,
     fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
     as_json: JsonOpt = False,

@@ -27,6 +27,9 @@ TREATY = list(TREATY_KEYS)
 QUOTE = list(QUOTE_KEYS)
 ACTOR = list(ACTOR_KEYS)
 
+# What ``--on`` adds to a treaty (``treatystate.Snapshot.to_json``).
+ON_KEYS = ["on", "status_at_start", "status_on", "parties_at_start", "parties_on", "changed"]
+
 FIELDS: dict[str, list[str]] = {
     "event": EVENT,
     "treaty": [*TREATY, "parties_status"],
@@ -37,13 +40,7 @@ FIELDS: dict[str, list[str]] = {
         "parties_status",
         "linked_events",
         "linked_quotes",
-        # with --on:
-        "on",
-        "status_at_start",
-        "status_on",
-        "parties_at_start",
-        "parties_on",
-        "changed",
+        *ON_KEYS,  # with --on
     ],
     "event-detail": [*EVENT, "linked_quotes"],
     "actor-detail": [*ACTOR, "linked_events", "linked_quotes"],
@@ -67,16 +64,7 @@ FIELDS: dict[str, list[str]] = {
         "quotes",
     ],
     "office": ["role", "actor", "name", "country", "from", "to", "held", "note"],
-    "treaty-on": [
-        "id",
-        "name",
-        "on",
-        "status_at_start",
-        "status_on",
-        "parties_at_start",
-        "parties_on",
-        "changed",
-    ],
+    "treaty-on": ["id", "name", *ON_KEYS],
 }
 
 
