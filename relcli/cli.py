@@ -221,7 +221,9 @@ FormatOpt = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="Output format: " + "; ".join(f"{k}: {v}" for k, v in FORMATS.items()) + ".",
+        help="Output format: "
+        + "; ".join(f"{name}, {description}" for name, (_module, description) in FORMATS.items())
+        + ".",
         case_sensitive=False,
     ),
 ]
@@ -821,12 +823,13 @@ def kinds(
 @app.command()
 def search(
     ctx: typer.Context,
-    text: Annotated[
-        str,
+    query_words: Annotated[
+        list[str],
         typer.Argument(
-            metavar="QUERY",
+            metavar="QUERY...",
             callback=checked_text,
-            help="Words to find, in any order: 'chemical weapons', INF, Gorbachev summit.",
+            help="Words to find, in any order, quoted or not: 'chemical weapons', INF, "
+            "gorbachev summit.",
         ),
     ],
     kind: Annotated[
@@ -850,6 +853,7 @@ def search(
     """
     from . import search as searching
 
+    text = " ".join(query_words)
     dataset = _state(ctx).dataset
     types = tuple(_search_type(t) for t in kind) if kind else searching.TYPES
     hits = searching.search(dataset, text, types, limit)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -324,3 +325,18 @@ def test_wheel_and_sdist_ship_the_data(tmp_path: Path) -> None:
         "relcli/py.typed",
     ]:
         assert expected in members
+
+
+def test_no_help_shows_python_internals(relcli) -> None:  # type: ignore[no-untyped-def]
+    from relcli.cli import app
+
+    names = [info.name or info.callback.__name__ for info in app.registered_commands]  # type: ignore[union-attr]
+    for name in ["", *names]:
+        text = relcli(*([name] if name else []), "--help").out
+        assert not re.search(r"\('[^']*', '", text) and "relcli.render" not in text, name
+
+
+def test_search_takes_unquoted_words(relcli) -> None:  # type: ignore[no-untyped-def]
+    quoted = relcli("search", "Reagan Gorbachev", "--json").json()
+    unquoted = relcli("search", "Reagan", "Gorbachev", "--json").json()
+    assert quoted and quoted == unquoted
