@@ -639,6 +639,38 @@ def quotes(
 
 
 @app.command()
+def quote(
+    ctx: typer.Context,
+    quote_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            callback=checked_text,
+            autocompletion=completion.quotes,
+            help="The quote's id, as shown by quotes --json (or completion).",
+        ),
+    ],
+    fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
+    as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    jq: JqOpt = None,
+) -> None:
+    """One quote in full: text, who said it and the office they held then, date, context,
+    linked event, and its sources as citations to paste.
+
+    Example: relcli quote reagan-trust-but-verify
+    """
+    from .render import QuoteDetail
+
+    dataset = _state(ctx).dataset
+    found = query.quote_by_id(dataset, quote_id)
+    speaker = dataset.actor_by_id.get(found.speaker)
+    offices = query.office_holders(dataset, found.date.range, actor=speaker) if speaker else []
+    linked = dataset.event_by_id.get(found.event) if found.event else None
+    emit(QuoteDetail(found, offices, linked, dataset), Output(fmt, as_json, fields, jq))
+
+
+@app.command()
 def event(
     ctx: typer.Context,
     event_id: Annotated[
@@ -1289,12 +1321,13 @@ def main(argv: list[str] | None = None) -> int:
         previous = None
     try:
         code = _run(args, may_heal=True)
-        if code is None:  # a damaged cache entry: discarded, and the command run again
+        if code is None:  # perhaps a damaged cache entry: discard it and run the command again
             from . import cache
 
             cache.discard_entries_in_use()
-            note("relcli: note: a damaged cache entry was discarded and rebuilt")
             code = _run(args, may_heal=False)
+            if code != EXIT_INTERNAL:
+                note("relcli: note: a damaged cache entry was discarded and rebuilt")
     except Terminated:
         code = EXIT_TERMINATED
         note("relcli: terminated")
@@ -1330,6 +1363,8 @@ def _cache_may_be_at_fault(exc: Exception) -> bool:
     """Whether an unexpected error may come from a damaged cache entry, and nothing has been
     written yet, so discarding the entry and running again is safe."""
     cache = sys.modules.get("relcli.cache")
+    if isinstance(exc, NameError | ImportError | RecursionError):  # never the cache's doing
+        return False
     return cache is not None and cache.entries_in_use() and not _WRITTEN
 
 

@@ -58,6 +58,10 @@ def event_ids(dataset: Dataset) -> list[str]:
     return [e.id for e in dataset.events]
 
 
+def quote_ids(dataset: Dataset) -> list[str]:
+    return [q.id for q in dataset.quotes]
+
+
 def from_data(values: Callable[[Dataset], list[str]]) -> Callable[..., list[str]]:
     """A Typer ``autocompletion`` callback offering ``values(dataset)``."""
 
@@ -82,6 +86,7 @@ treaties = from_data(treaty_names)
 actors = from_data(actor_names)
 eras_or_actors = from_data(during_names)
 events = from_data(event_ids)
+quotes = from_data(quote_ids)
 tags = fixed(TAGS)
 kinds = fixed(KINDS)
 statuses = fixed(STATUSES)

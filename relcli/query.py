@@ -255,6 +255,13 @@ def event_by_id(dataset: Dataset, event_id: str) -> Event:
     return event
 
 
+def quote_by_id(dataset: Dataset, quote_id: str) -> Quote:
+    quote = dataset.quote_by_id.get(quote_id.strip().lower())
+    if quote is None:
+        raise NotFound("quote", quote_id, suggest(quote_id, dataset.quote_by_id))
+    return quote
+
+
 def _term(kind: str, name: str, vocabulary: Sequence[str]) -> str:
     wanted = fold(name).replace(" ", "-") if kind != "status" else fold(name).replace("-", " ")
     for term in vocabulary:

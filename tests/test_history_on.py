@@ -259,3 +259,31 @@ def test_compare_formats_and_svg(relcli, tmp_path) -> None:  # type: ignore[no-u
     assert relcli("--data", DATA, "compare", "1990s", "2010s", "--svg", "-").out.startswith("<svg")
     empty = relcli("--data", DATA, "compare", "1600", "1601", "--svg", "-").out
     assert "no events" in empty
+
+
+# ---- relcli quote ID ---------------------------------------------------------------------------
+
+
+def test_quote_in_full_with_office_and_citations(relcli) -> None:  # type: ignore[no-untyped-def]
+    result = relcli("--data", DATA, "quote", "reagan-trust-but-verify")
+    assert result.code == 0
+    assert "trust, but verify" in result.out and "President of the United States" in result.out
+    assert "inf-treaty-signed" in result.out and "Sources (to cite)" in result.out
+    body = relcli("--data", DATA, "quote", "reagan-trust-but-verify", "--json").json()
+    assert body["speaker_name"] == "Ronald Reagan"
+    assert body["speaker_roles"][0]["role"] == "President of the United States"
+    assert body["linked_event"]["id"] == "inf-treaty-signed"
+
+
+def test_quote_urls_are_never_broken(relcli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("COLUMNS", "40")
+    body = relcli("--data", DATA, "quote", "reagan-trust-but-verify", "--json").json()
+    out = relcli("--data", DATA, "quote", "reagan-trust-but-verify").out
+    for source in body["sources"]:
+        assert source["url"] in out
+
+
+def test_quote_ids_show_and_unknown_ids_get_suggestions(relcli) -> None:  # type: ignore[no-untyped-def]
+    assert "reagan-trust-but-verify" in relcli("--data", DATA, "quotes", "--speaker", "Reagan").out
+    result = relcli("--data", DATA, "quote", "reagan-trust-but-verif")
+    assert result.code == 1 and 'did you mean "reagan-trust-but-verify"' in result.err

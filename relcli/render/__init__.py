@@ -74,6 +74,17 @@ class EventDetail(Bundle):
     dataset: Dataset
 
 
+class QuoteDetail(Bundle):
+    """One quote; ``offices``: the speaker's roles on its date (``query.office_holders`` rows)."""
+
+    _fields = ("quote", "offices", "event", "dataset")
+    __slots__ = _fields
+    quote: Quote
+    offices: Sequence[dict[str, Any]]
+    event: Event | None
+    dataset: Dataset
+
+
 class ActorDetail(Bundle):
     _fields = ("actor", "events", "quotes", "dataset")
     __slots__ = _fields
@@ -144,6 +155,7 @@ Document = (
     Listing
     | TreatyDetail
     | EventDetail
+    | QuoteDetail
     | ActorDetail
     | SearchResults
     | Vocabulary
@@ -171,6 +183,15 @@ def to_json(document: Document) -> Any:
         return [record.to_json() for record in document.records]
     if isinstance(document, TreatiesOn):
         return [snapshot.to_json() for snapshot in document.snapshots]
+    if isinstance(document, QuoteDetail):
+        body = document.quote.to_json()
+        speaker = document.dataset.actor_by_id.get(document.quote.speaker)
+        body["speaker_name"] = speaker.name if speaker else document.quote.speaker
+        body["speaker_roles"] = [
+            {k: row[k] for k in ("role", "from", "to", "held", "note")} for row in document.offices
+        ]
+        body["linked_event"] = document.event.to_json() if document.event else None
+        return body
     if isinstance(document, Comparison):
         return [dict(row) for row in document.rows]
     if isinstance(document, TreatyDetail):

@@ -17,6 +17,7 @@ from . import (
     Document,
     EventDetail,
     Projection,
+    QuoteDetail,
     TreatyDetail,
     json_records,
 )
@@ -43,6 +44,7 @@ FIELDS: dict[str, list[str]] = {
         *ON_KEYS,  # with --on
     ],
     "event-detail": [*EVENT, "linked_quotes"],
+    "quote-detail": [*QUOTE, "speaker_name", "speaker_roles", "linked_event"],
     "actor-detail": [*ACTOR, "linked_events", "linked_quotes"],
     "search": ["type", "id", "score", "date", "title", "record"],
     "tag": ["tag", "meaning", "events"],
@@ -68,7 +70,7 @@ FIELDS: dict[str, list[str]] = {
 }
 
 
-_DETAILS = (TreatyDetail, EventDetail, ActorDetail)
+_DETAILS = (TreatyDetail, EventDetail, ActorDetail, QuoteDetail)
 
 
 def shape_of(document: Document) -> str:

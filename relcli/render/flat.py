@@ -14,6 +14,7 @@ from . import (
     EventDetail,
     Listing,
     Projection,
+    QuoteDetail,
     SearchResults,
     SourcesSummary,
     StatsReport,
@@ -99,6 +100,8 @@ def kind_of(document: Document) -> str:
         return "treaty"
     if isinstance(document, EventDetail):
         return "event"
+    if isinstance(document, QuoteDetail):
+        return "quote"
     if isinstance(document, ActorDetail):
         return "actor"
     if isinstance(document, SearchResults):

@@ -29,6 +29,7 @@ from . import (
     Document,
     EventDetail,
     Projection,
+    QuoteDetail,
     RenderOptions,
     SearchResults,
     SourcesSummary,
@@ -67,10 +68,21 @@ def _console(options: RenderOptions) -> Console:
     )
 
 
+class WholeLine:
+    """A line printed whole however narrow the terminal: a URL broken across lines cannot be
+    clicked or pasted."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+
 def render(document: Document, options: RenderOptions) -> str:
     console = _console(options)
     for part in _renderables(document, options):
-        console.print(part)
+        if isinstance(part, WholeLine):
+            console.print(part.text, soft_wrap=True)  # never wrapped or cut (a URL)
+        else:
+            console.print(part)
     text: str = console.file.getvalue()  # type: ignore[attr-defined]
     # Rich pads cells to the full width; trailing blanks are noise in a pipe or a file.
     return "\n".join(line.rstrip() for line in text.split("\n"))
@@ -81,6 +93,8 @@ def _renderables(document: Document, options: RenderOptions) -> Iterable[Rendera
         yield from _treaty_sheet(document)
     elif isinstance(document, EventDetail):
         yield from _event_sheet(document)
+    elif isinstance(document, QuoteDetail):
+        yield from _quote_sheet(document)
     elif isinstance(document, ActorDetail):
         yield from _actor_sheet(document)
     elif isinstance(document, SearchResults):
@@ -212,6 +226,7 @@ def _quote_block(quote: Quote, dataset: Dataset) -> RenderableType:
     head = Text(quote.date.human(), style="bold")
     head.append("  ")
     head.append_text(_t(speaker.name if speaker else quote.speaker, "bold cyan"))
+    head.append_text(Text("  ")).append_text(_t(quote.id, "dim cyan"))  # for relcli quote ID
     body = Text("“", style="italic")
     body.append_text(_t(quote.text, "italic"))
     body.append("”", style="italic")
@@ -462,6 +477,48 @@ def _event_sheet(detail: EventDetail) -> Iterable[RenderableType]:
         yield _heading(f"Quotes ({len(detail.quotes)})")
         yield from _quote_list(detail.quotes, detail.dataset)
     yield from _sources(event.sources)
+
+
+def citation(source: Source) -> str:
+    """A source as a citation to paste: ``Title. Publisher, 14 Sep 2013. URL``."""
+    parts = [source.title.rstrip(".") + "."]
+    by = ", ".join(
+        p for p in (source.publisher, source.published.human() if source.published else None) if p
+    )
+    if by:
+        parts.append(by + ".")
+    parts.append(source.url)
+    return " ".join(parts)
+
+
+def _quote_sheet(detail: QuoteDetail) -> Iterable[RenderableType]:
+    quote = detail.quote
+    speaker = detail.dataset.actor_by_id.get(quote.speaker)
+    body = Text("“", style="bold italic")
+    body.append_text(_t(quote.text, "bold italic"))
+    body.append("”", style="bold italic")
+    yield body
+    offices = "; ".join(
+        row["role"] + ("" if row["held"] == "throughout" else f" ({row['note']})")
+        for row in detail.offices
+    )
+    yield Padding(
+        _facts(
+            ("Said by", _t(speaker.name if speaker else quote.speaker)),
+            ("Office then", _t(offices)) if offices else None,
+            ("Date", Text(quote.date.human())),
+            ("Event", _t(f"{detail.event.title}  ({detail.event.id})")) if detail.event else None,
+            ("Id", _t(quote.id)),
+        ),
+        (1, 0, 0, 0),
+    )
+    yield Padding(_t(quote.context), (1, 0))
+    yield _heading("Sources (to cite)")
+    for source in quote.sources:
+        words = citation(source).removesuffix(source.url).rstrip()
+        yield Padding(_t(words), (0, 0, 0, 2))
+        yield WholeLine(Text("  ").append_text(_t(source.url, "underline", one_line=True)))
+        yield Text("")
 
 
 def _role_text(role: Role) -> str:
