@@ -579,3 +579,24 @@ def test_cyrillic_arguments_under_a_c_locale() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["id"] == "sergey-lavrov"
+
+
+def test_a_bug_is_not_blamed_on_the_cache(relcli, write_data, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from relcli import query
+
+    path = write_data(MINI_TEXT)
+    assert relcli("--data", str(path), "treaties").code == 0  # the cache entry now exists
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise NameError("name 'oops' is not defined")
+
+    monkeypatch.setattr(query, "treaties_matching", broken)
+    result = relcli("--data", str(path), "treaties")
+    assert result.code == 70 and "damaged cache" not in result.err
+
+    def typo(*args: object, **kwargs: object) -> None:
+        raise KeyError("a bug that looks like damage")
+
+    monkeypatch.setattr(query, "treaties_matching", typo)
+    result = relcli("--data", str(path), "treaties")
+    assert result.code == 70 and "damaged cache" not in result.err  # the rerun failed too
