@@ -8,8 +8,8 @@ commands are defined once, as ``Annotated`` aliases, below.
 import contextlib
 import enum
 import os
-import re
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
 
@@ -313,26 +313,12 @@ def _silence_stdout() -> None:
         pass
 
 
-_UNPRINTABLE: re.Pattern[str] | None = None
-
-
-def printable(message: str) -> str:
-    """``message`` with every control character escaped (``\\x1b``): data quoted in a message
-    (an unknown key, an ambiguous name) cannot move the cursor or fake another line."""
-    global _UNPRINTABLE
-    if message.isprintable():
-        return message
-    if _UNPRINTABLE is None:
-        _UNPRINTABLE = re.compile(
-            "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
-        )
-    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], message)
-
-
 def note(message: str) -> None:
     """A message for the person, never part of the document: stderr, one line each."""
     with contextlib.suppress(OSError):
-        typer.echo(printable(message), err=True)
+        from .render.safety import escaped
+
+        typer.echo(escaped(message), err=True)
 
 
 def _stdout_is_terminal() -> bool:
@@ -370,10 +356,10 @@ def emit(document: Document, out: Output, count: int | None = None) -> None:
             for text in results(out.jq, document):
                 _write(_for_terminal(text))
         except Halted as halted:  # halt_error: its input to stderr, its code, as jq does
+            from .render.safety import escaped
+
             with contextlib.suppress(OSError):
-                sys.stderr.write(
-                    printable(halted.message) if sys.stderr.isatty() else halted.message
-                )
+                sys.stderr.write(escaped(halted.message) if sys.stderr.isatty() else halted.message)
                 sys.stderr.flush()
             raise typer.Exit(halted.code) from None
         return
@@ -394,33 +380,27 @@ def emit(document: Document, out: Output, count: int | None = None) -> None:
 def _period(start: str | None, end: str | None) -> tuple[DateRange | None, DateRange | None]:
     today = clock.today()
 
-    def read(value: str | None, option: str) -> DateRange | None:
-        if value is None:
-            return None
-        from .userdates import parse_user_date
-
-        try:
-            return parse_user_date(value, today)
-        except BadDate as exc:
-            exc.option = option
-            raise
-
-    period = read(start, "--from"), read(end, "--to")
+    period = _user_date(start, "--from", today), _user_date(end, "--to", today)
     query.check_period(*period)
     return period
 
 
-def _on(value: str | None) -> DateRange | None:
-    """``--on DATE``: a day, month, year or anything ``--from`` reads, as an interval of days."""
+def _user_date(value: str | None, option: str, today: date) -> DateRange | None:
+    """A date a person typed for ``option``, as an interval of days; errors name the option."""
     if value is None:
         return None
     from .userdates import parse_user_date
 
     try:
-        return parse_user_date(value, clock.today())
+        return parse_user_date(value, today)
     except BadDate as exc:
-        exc.option = "--on"
+        exc.option = option
         raise
+
+
+def _on(value: str | None) -> DateRange | None:
+    """``--on DATE``: a day, month, year or anything ``--from`` reads, as an interval of days."""
+    return _user_date(value, "--on", clock.today())
 
 
 OnOpt = Annotated[
@@ -1406,7 +1386,7 @@ def _run(args: list[str], *, may_heal: bool) -> int | None:
         _silence_stdout()
         code = EXIT_OK
     except OSError as exc:
-        if not isinstance(exc, BrokenPipeError) and _is_output_error(exc):
+        if _is_output_error(exc):  # BrokenPipeError was handled above
             _silence_stdout()
             note(f"relcli: cannot write standard output: {exc.strerror or exc}")
             return EXIT_IO

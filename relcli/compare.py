@@ -41,13 +41,12 @@ def period_of(dataset: Dataset, text: str, today: date) -> query.Period:
     try:
         return query.period_named(dataset, text)
     except NotFound as unknown:
-        if text.strip()[:1].isdigit():  # a date, or else say why it is not one
+        try:  # not a name: perhaps a date ("2014", "March 2014")
             days = parse_user_date(text, today)
-        else:  # words may be a date ("March 2014"); if not, the name's suggestions
-            try:
-                days = parse_user_date(text, today)
-            except BadDate:
-                raise unknown from None
+        except BadDate:
+            if text.strip()[:1].isdigit():
+                raise  # meant as a date: say why it is not one
+            raise unknown from None  # meant as a name: its suggestions
         return query.Period(range_label(days), (days,))
 
 

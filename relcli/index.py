@@ -452,7 +452,7 @@ class _Builder:
 
         if raw is not None and "\\u" not in raw:
             return
-        for problem in lone_surrogates(value, raw if raw is not None else None):
+        for problem in lone_surrogates(value, raw):
             inner = problem.path[1:]
             self.fail(
                 problem.message, f"{path}: ${inner}" if path.startswith("line") else path + inner

@@ -79,7 +79,7 @@ def party_states(
     A milestone known only to the month or year counts once its first day has come: on
     ``2019-03-01`` a step of ``2019-03`` has (by then) possibly happened and is counted.
     """
-    states = {party: PartyState("not signed", None, None) for party in _parties(treaty)}
+    states = {party: PartyState("not signed", None, None) for party in PARTIES}
     ended: str | None = None
     counted = _milestones(treaty, on, before)
     for milestone in counted:
@@ -110,11 +110,6 @@ def party_states(
             if current.state == "in force":
                 states[party] = PartyState("fulfilled", last.date, last)
     return states
-
-
-def _parties(treaty: Treaty) -> tuple[str, ...]:
-    """US and RU, in that order (the data calls the Soviet Union SU in ``parties``)."""
-    return PARTIES
 
 
 def treaty_state(

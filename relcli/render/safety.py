@@ -19,7 +19,11 @@ _compiled: dict[str, re.Pattern[str]] = {}
 def _pattern(name: str) -> re.Pattern[str]:
     found = _compiled.get(name)
     if found is None:
-        chars = _JSON_CLASS if name == "json" else "\x00-\x08\x0b-\x1f" + _JSON_CLASS
+        chars = {
+            "json": _JSON_CLASS,
+            "terminal": "\x00-\x08\x0b-\x1f" + _JSON_CLASS,
+            "message": "\x00-\x1f" + _JSON_CLASS,  # one line: newline and tab too
+        }[name]
         found = _compiled[name] = re.compile(f"[{chars}]")
     return found
 
@@ -40,3 +44,11 @@ def escape_json_controls(text: str) -> str:
     if text.isascii() and "\x7f" not in text:
         return text  # nothing to escape, and no pattern to compile
     return _pattern("json").sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def escaped(message: str) -> str:
+    """``message`` with every control character shown as an escape (``\\x1b``): data quoted
+    in an error message cannot move the cursor or fake another line."""
+    if message.isprintable():
+        return message
+    return _pattern("message").sub(lambda m: repr(m.group())[1:-1], message)
