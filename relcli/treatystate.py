@@ -113,10 +113,15 @@ def party_states(
 
 
 def treaty_state(
-    treaty: Treaty, on: PartialDate | None = None, *, before: date | None = None
+    treaty: Treaty,
+    on: PartialDate | None = None,
+    *,
+    before: date | None = None,
+    parties: dict[str, PartyState] | None = None,
 ) -> str:
     """The treaty as a whole: ``not signed``, ``signed``, ``in force``, ``never in force`` (once
-    every party has left it before it took effect), or its ending."""
+    every party has left it before it took effect), or its ending. ``parties``: the parties'
+    states at the same point, if the caller has them already."""
     state = "not signed"
     counted = _milestones(treaty, on, before)
     for milestone in counted:
@@ -137,7 +142,8 @@ def treaty_state(
         and len(counted) == len(treaty.milestones)
     ):
         state = "fulfilled"  # carried out, with no dated ending: so after its last step
-    parties = party_states(treaty, on, before=before)
+    if parties is None:
+        parties = party_states(treaty, on, before=before)
     if state == "signed" and any(p.state in _OUTSIDE for p in parties.values()):
         return "never in force"
     return state
@@ -155,10 +161,10 @@ class Snapshot:
     def __init__(self, treaty: Treaty, start: date, end: date) -> None:
         self.treaty, self.start, self.end = treaty, start, end
         last = PartialDate.from_date(end)
-        self.status_at_start = treaty_state(treaty, before=start)
-        self.status_on = treaty_state(treaty, last)
         self.parties_at_start = party_states(treaty, before=start)
         self.parties_on = party_states(treaty, last)
+        self.status_at_start = treaty_state(treaty, before=start, parties=self.parties_at_start)
+        self.status_on = treaty_state(treaty, last, parties=self.parties_on)
         self.changed = [
             m for m in treaty.milestones if m.action and m.date.start <= end and m.date.end >= start
         ]
