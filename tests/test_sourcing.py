@@ -243,31 +243,8 @@ def test_validate_warns_on_a_quote_without_a_primary_source(
 # The records below still cite no official, news or scholarly source: each is named so the list
 # can only shrink (a new record must come with a source beyond an encyclopedia).
 KNOWN_GAPS = {
-    "events": {
-        "afghanistan-withdrawal",
-        "amtorg-founded",
-        "clinton-lavrov-waldorf",
-        "crimean-war-sympathy",
-        "donetsk-victory-day-2014",
-        "gvozdev-sights-alaska",
-        "kennan-siberia-exile",
-        "lend-lease-ussr",
-        "obama-putin-unga-2015",
-        "odni-dhs-statement",
-        "petrov-false-alarm",
-        "polar-bear-expedition",
-        "three-saints-bay",
-        "whistler-railway",
-    },
-    "quotes": {
-        "gagarin-poyekhali",
-        "kennan-containment",
-        "nyt-well-honed-art-form",
-        "rusk-eyeball-to-eyeball",
-        "tocqueville-two-great-nations",
-        "truman-let-them-kill",
-        "wilson-acid-test",
-    },
+    "events": {"amtorg-founded", "clinton-lavrov-waldorf", "gvozdev-sights-alaska"},
+    "quotes": {"nyt-well-honed-art-form", "truman-let-them-kill"},
     "treaties": set(),
 }
 
