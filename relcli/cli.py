@@ -29,6 +29,7 @@ from .errors import (
     NotFound,
     RelcliError,
     Terminated,
+    UnknownTerm,
     UsageProblem,
     WriteFailed,
 )
@@ -159,7 +160,13 @@ ToOpt = Annotated[
     ),
 ]
 SearchOpt = Annotated[
-    str | None, _option("--search", "-s", metavar="TEXT", help="Case-insensitive text to look for.")
+    list[str] | None,
+    _option(
+        "--search",
+        "-s",
+        metavar="TEXT",
+        help="Containing this text, case-insensitive (repeatable: all of them).",
+    ),
 ]
 DuringOpt = Annotated[
     str | None,
@@ -176,7 +183,16 @@ ActorOpt = Annotated[
         "--actor",
         "-a",
         metavar="NAME",
-        help="Involving this actor (repeat: all of them).",
+        help="Involving this actor (repeatable: all of them).",
+        autocompletion=completion.actors,
+    ),
+]
+NotActorOpt = Annotated[
+    list[str] | None,
+    _option(
+        "--not-actor",
+        metavar="NAME",
+        help="Not involving this actor (repeatable: none of them).",
         autocompletion=completion.actors,
     ),
 ]
@@ -186,7 +202,25 @@ TagOpt = Annotated[
         "--tag",
         "-t",
         metavar="TAG",
-        help="Carrying this tag (repeat: all of them).",
+        help="Carrying this tag (repeatable: all of them).",
+        autocompletion=completion.tags,
+    ),
+]
+AnyTagOpt = Annotated[
+    list[str] | None,
+    _option(
+        "--any-tag",
+        metavar="TAG",
+        help="Carrying at least one of these tags (repeatable).",
+        autocompletion=completion.tags,
+    ),
+]
+NotTagOpt = Annotated[
+    list[str] | None,
+    _option(
+        "--not-tag",
+        metavar="TAG",
+        help="Not carrying this tag (repeatable: none of them).",
         autocompletion=completion.tags,
     ),
 ]
@@ -196,17 +230,35 @@ KindOpt = Annotated[
         "--kind",
         "-k",
         metavar="KIND",
-        help="Of this kind (repeat: any of them).",
+        help="Of this kind (repeatable: any of them).",
+        autocompletion=completion.kinds,
+    ),
+]
+NotKindOpt = Annotated[
+    list[str] | None,
+    _option(
+        "--not-kind",
+        metavar="KIND",
+        help="Not of this kind (repeatable: none of them).",
         autocompletion=completion.kinds,
     ),
 ]
 TreatyOpt = Annotated[
-    str | None,
+    list[str] | None,
     _option(
         "--treaty",
         metavar="NAME",
-        help="Linked to this treaty (id, alias or name).",
+        help="Linked to this treaty: id, alias or name (repeatable: all of them).",
         autocompletion=completion.treaties,
+    ),
+]
+CountryOpt = Annotated[
+    list[str] | None,
+    _option(
+        "--country",
+        metavar="CODE",
+        help="US, RU, SU (Soviet Union) or other; names work too (repeatable: any of them).",
+        autocompletion=completion.countries,
     ),
 ]
 LimitOpt = Annotated[
@@ -217,7 +269,7 @@ LimitOpt = Annotated[
 ]
 ReverseOpt = Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")]
 FormatOpt = Annotated[
-    Format,
+    Format | None,
     typer.Option(
         "--format",
         "-f",
@@ -225,6 +277,7 @@ FormatOpt = Annotated[
         + "; ".join(f"{name}, {description}" for name, (_module, description) in FORMATS.items())
         + ".",
         case_sensitive=False,
+        show_default="table",
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
@@ -249,16 +302,23 @@ class Output(Bundle):
     _fields = ("fmt", "as_json", "fields", "jq")
     __slots__ = _fields
     _defaults: ClassVar[dict[str, Any]] = {"as_json": False, "fields": None, "jq": None}
-    fmt: Format
+    fmt: Format | None  # None: not given (a table, or JSON with --json or --jq)
     as_json: bool
     fields: str | None
     jq: str | None
 
     @property
     def format_name(self) -> str:
-        if self.as_json or (self.jq and self.fmt.value == "table"):
+        chosen = self.fmt.value if self.fmt is not None else None
+        if self.as_json:
+            if chosen not in (None, "json"):
+                raise UsageProblem(
+                    f"--json and --format {chosen} ask for different formats; use one"
+                )
             return "json"
-        return self.fmt.value
+        if chosen is None:
+            return "json" if self.jq else "table"
+        return chosen
 
 
 # ---- output -----------------------------------------------------------------------------------
@@ -425,14 +485,19 @@ def _state(ctx: typer.Context) -> State:
 
 def _events(
     ctx: typer.Context,
+    *,
     start: str | None = None,
     end: str | None = None,
-    actor: list[str] | None = None,
-    tag: list[str] | None = None,
-    kind: list[str] | None = None,
-    treaty: str | None = None,
-    search: str | None = None,
     during: str | None = None,
+    actor: list[str] | None = None,
+    not_actor: list[str] | None = None,
+    tag: list[str] | None = None,
+    any_tag: list[str] | None = None,
+    not_tag: list[str] | None = None,
+    kind: list[str] | None = None,
+    not_kind: list[str] | None = None,
+    treaty: list[str] | None = None,
+    search: list[str] | None = None,
     limit: int | None = None,
     reverse: bool = False,
 ) -> tuple[Dataset, list[Event]]:
@@ -442,16 +507,29 @@ def _events(
     wanted = query.EventFilter(
         start=period[0],
         end=period[1],
-        actors=tuple(query.actor_by_name(dataset, a).id for a in actor or ()),
-        tags=tuple(query.tag_named(t) for t in tag or ()),
-        kinds=tuple(query.kind_named(k) for k in kind or ()),
-        treaties=(query.treaty_by_name(dataset, treaty).id,) if treaty else (),
-        search=search,
+        periods=_during(dataset, during),
+        actors=_actor_ids(dataset, actor),
+        not_actors=_actor_ids(dataset, not_actor),
+        tags=_terms(query.tag_named, tag),
+        any_tags=_terms(query.tag_named, any_tag),
+        not_tags=_terms(query.tag_named, not_tag),
+        kinds=_terms(query.kind_named, kind),
+        not_kinds=_terms(query.kind_named, not_kind),
+        treaties=tuple(query.treaty_by_name(dataset, t).id for t in treaty or ()),
+        searches=tuple(search or ()),
         limit=limit,
         reverse=reverse,
-        periods=_during(dataset, during),
     )
     return dataset, query.events_matching(dataset, wanted)
+
+
+def _terms(named: Any, values: list[str] | None) -> tuple[str, ...]:
+    """Vocabulary values (tags, kinds, statuses…) as their canonical terms, each once."""
+    return tuple(dict.fromkeys(named(v) for v in values or ()))
+
+
+def _actor_ids(dataset: Dataset, names: list[str] | None) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(query.actor_by_name(dataset, n).id for n in names or ()))
 
 
 # ---- commands ---------------------------------------------------------------------------------
@@ -462,15 +540,19 @@ def timeline(
     ctx: typer.Context,
     start: FromOpt = None,
     end: ToOpt = None,
+    during: DuringOpt = None,
     actor: ActorOpt = None,
+    not_actor: NotActorOpt = None,
     tag: TagOpt = None,
+    any_tag: AnyTagOpt = None,
+    not_tag: NotTagOpt = None,
     kind: KindOpt = None,
+    not_kind: NotKindOpt = None,
     treaty: TreatyOpt = None,
     search: SearchOpt = None,
-    during: DuringOpt = None,
     limit: LimitOpt = None,
     reverse: ReverseOpt = False,
-    fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
+    fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
@@ -480,7 +562,21 @@ def timeline(
     Example: relcli timeline --from 2013 --to 2016 --tag syria
     """
     dataset, events = _events(
-        ctx, start, end, actor, tag, kind, treaty, search, during, limit, reverse
+        ctx,
+        start=start,
+        end=end,
+        during=during,
+        actor=actor,
+        not_actor=not_actor,
+        tag=tag,
+        any_tag=any_tag,
+        not_tag=not_tag,
+        kind=kind,
+        not_kind=not_kind,
+        treaty=treaty,
+        search=search,
+        limit=limit,
+        reverse=reverse,
     )
     emit(Listing("event", events, dataset), Output(fmt, as_json, fields, jq), len(events))
 
@@ -498,7 +594,7 @@ def treaty(
         ),
     ],
     on: OnOpt = None,
-    fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
+    fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
@@ -527,12 +623,39 @@ def treaty(
 def treaties(
     ctx: typer.Context,
     status: Annotated[
-        str | None,
+        list[str] | None,
         _option(
             "--status",
             metavar="STATUS",
-            help="Only treaties with this status, e.g. 'in force', terminated.",
+            help="With this status as a whole, e.g. 'in force', terminated (repeatable: any of "
+            "them).",
             autocompletion=completion.statuses,
+        ),
+    ] = None,
+    party: Annotated[
+        list[str] | None,
+        _option(
+            "--party",
+            metavar="CODE",
+            help="With this party: US, RU or SU, names work too (repeatable: all of them).",
+            autocompletion=completion.countries,
+        ),
+    ] = None,
+    start: Annotated[
+        str | None,
+        _option("--from", metavar="DATE", help="Signed on or after DATE (2013, 1987-12)."),
+    ] = None,
+    end: Annotated[
+        str | None,
+        _option("--to", metavar="DATE", help="Signed on or before the end of DATE (--to 1991)."),
+    ] = None,
+    during: Annotated[
+        str | None,
+        _option(
+            "--during",
+            metavar="NAME",
+            help="Signed within an era ('Cold War') or an actor's terms (Reagan).",
+            autocompletion=completion.eras_or_actors,
         ),
     ] = None,
     on: OnOpt = None,
@@ -540,7 +663,7 @@ def treaties(
         bool,
         typer.Option("--all", help="With --on: also the treaties not yet signed then."),
     ] = False,
-    fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
+    fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
@@ -555,8 +678,15 @@ def treaties(
     days = _on(on)
     if show_all and days is None:
         raise UsageProblem("--all goes with --on")
+    period = _period(start, end)
     dataset = _state(ctx).dataset
-    wanted = query.status_named(status) if status else None
+    wanted = query.TreatyFilter(
+        start=period[0],
+        end=period[1],
+        periods=_during(dataset, during),
+        statuses=_terms(query.status_named, status),
+        parties=_terms(query.country_named, party),
+    )
     found = query.treaties_matching(dataset, wanted)
     if days is None:
         emit(Listing("treaty", found, dataset), Output(fmt, as_json, fields, jq), len(found))
@@ -579,42 +709,53 @@ def treaties(
 def quotes(
     ctx: typer.Context,
     speaker: Annotated[
-        str | None,
+        list[str] | None,
         _option(
             "--speaker",
             metavar="NAME",
-            help="Said by this actor (id, name or surname).",
+            help="Said by this actor: id, name or surname (repeatable: any of them).",
             autocompletion=completion.actors,
         ),
     ] = None,
+    country: CountryOpt = None,
     start: FromOpt = None,
     end: ToOpt = None,
-    search: SearchOpt = None,
     during: DuringOpt = None,
+    tag: TagOpt = None,
+    any_tag: AnyTagOpt = None,
+    not_tag: NotTagOpt = None,
+    treaty: TreatyOpt = None,
+    search: SearchOpt = None,
     limit: LimitOpt = None,
     reverse: ReverseOpt = False,
-    fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
+    fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
 ) -> None:
     """Verbatim quotes with speaker, date, context and source.
 
-    Example: relcli quotes --speaker Lavrov --json
+    --country is the speaker's; --tag and --treaty look at the event a quote is linked to.
+
+    Example: relcli quotes --speaker Lavrov --speaker Kerry --tag syria
     """
     period = _period(start, end)
     dataset = _state(ctx).dataset
-    who = query.actor_by_name(dataset, speaker).id if speaker else None
-    found = query.quotes_matching(
-        dataset,
-        speaker=who,
+    wanted = query.QuoteFilter(
         start=period[0],
         end=period[1],
-        search=search,
+        periods=_during(dataset, during),
+        speakers=_actor_ids(dataset, speaker),
+        countries=_terms(query.country_named, country),
+        tags=_terms(query.tag_named, tag),
+        any_tags=_terms(query.tag_named, any_tag),
+        not_tags=_terms(query.tag_named, not_tag),
+        treaties=tuple(query.treaty_by_name(dataset, t).id for t in treaty or ()),
+        searches=tuple(search or ()),
         limit=limit,
         reverse=reverse,
-        periods=_during(dataset, during),
     )
+    found = query.quotes_matching(dataset, wanted)
     emit(Listing("quote", found, dataset), Output(fmt, as_json, fields, jq), len(found))
 
 
@@ -630,7 +771,7 @@ def quote(
             help="The quote's id, as shown by quotes --json (or completion).",
         ),
     ],
-    fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
+    fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
@@ -662,7 +803,7 @@ def event(
             help="The event's id, as shown by timeline.",
         ),
     ],
-    fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
+    fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
@@ -681,25 +822,18 @@ def event(
 @app.command()
 def actors(
     ctx: typer.Context,
-    country: Annotated[
-        str | None,
-        _option(
-            "--country",
-            metavar="CODE",
-            help="US, RU, SU (Soviet Union) or other.",
-            autocompletion=completion.countries,
-        ),
-    ] = None,
+    country: CountryOpt = None,
     role: Annotated[
-        str | None,
+        list[str] | None,
         _option(
             "--role",
             metavar="TEXT",
-            help="Only actors with a role whose title contains TEXT, e.g. 'Secretary of State'.",
+            help="With a role whose title contains TEXT, e.g. 'Secretary of State' (repeatable: "
+            "all of them; with --on, roles matching any of them).",
         ),
     ] = None,
     on: OnOpt = None,
-    fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
+    fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
@@ -713,13 +847,13 @@ def actors(
     """
     days = _on(on)
     dataset = _state(ctx).dataset
-    if country and query.fold(country) not in {query.fold(c) for c in COUNTRIES}:
-        raise NotFound("country", country, query.suggest(country, COUNTRIES))
+    countries = _terms(query.country_named, country)
+    roles = tuple(role or ())
     if days is not None:
-        rows = query.office_holders(dataset, days, country, role)
+        rows = query.office_holders(dataset, days, countries, roles)
         emit(Vocabulary("office", rows), Output(fmt, as_json, fields, jq), len(rows))
         return
-    found = query.actors_matching(dataset, country, role)
+    found = query.actors_matching(dataset, countries, roles)
     emit(Listing("actor", found, dataset), Output(fmt, as_json, fields, jq), len(found))
 
 
@@ -736,7 +870,7 @@ def actor(
         ),
     ],
     on: OnOpt = None,
-    fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
+    fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
@@ -770,7 +904,7 @@ def actor(
 @app.command()
 def eras(
     ctx: typer.Context,
-    fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
+    fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
@@ -805,7 +939,7 @@ def _vocabulary(ctx: typer.Context, what: str, out: Output) -> None:
 @app.command()
 def tags(
     ctx: typer.Context,
-    fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
+    fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
@@ -820,7 +954,7 @@ def tags(
 @app.command()
 def kinds(
     ctx: typer.Context,
-    fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
+    fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
@@ -853,8 +987,11 @@ def search(
             autocompletion=completion.record_types,
         ),
     ] = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    during: DuringOpt = None,
     limit: LimitOpt = None,
-    fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
+    fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
@@ -866,9 +1003,18 @@ def search(
     from . import search as searching
 
     text = " ".join(query_words)
+    period = _period(start, end)
     dataset = _state(ctx).dataset
-    types = tuple(_search_type(t) for t in kind) if kind else searching.TYPES
-    hits = searching.search(dataset, text, types, limit)
+    types = tuple(dict.fromkeys(_search_type(t) for t in kind)) if kind else searching.TYPES
+    hits = searching.search(
+        dataset,
+        text,
+        types,
+        limit,
+        start=period[0],
+        end=period[1],
+        periods=_during(dataset, during),
+    )
     words = searching.query_words(text)
     emit(SearchResults(text, words, hits, dataset), Output(fmt, as_json, fields, jq), len(hits))
 
@@ -880,7 +1026,7 @@ def _search_type(name: str) -> str:
     wanted = folded if folded in TYPES else folded.rstrip("s")
     if wanted in TYPES:
         return wanted
-    raise NotFound("record type", name, query.suggest(name, TYPES))
+    raise UnknownTerm("record type", name, query.suggest(name, TYPES))
 
 
 @app.command()
@@ -895,22 +1041,47 @@ def on(
             show_default=False,
         ),
     ] = None,
-    fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
+    kind: Annotated[
+        list[str] | None,
+        _option(
+            "--type",
+            metavar="TYPE",
+            help="Only event, quote or milestone (a treaty's step) (repeatable: any of them).",
+            autocompletion=completion.fixed(("event", "quote", "milestone")),
+        ),
+    ] = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    during: DuringOpt = None,
+    fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
 ) -> None:
-    """What happened on this day of the year, across history.
+    """What happened on this day of the year, across history: events, quotes and treaty
+    milestones dated to that day.
 
-    Example: relcli on 12-08
+    Example: relcli on 12-08 --from 1945
     """
+    from .render import DayView
     from .userdates import parse_month_day
 
     today = clock.today()
     month, day_of_month = parse_month_day(day) if day else (today.month, today.day)
+    types = _terms(query.day_type_named, kind) or query.DAY_TYPES
+    period = _period(start, end)
     dataset = _state(ctx).dataset
-    found = query.on_this_day(dataset, month, day_of_month)
-    emit(Listing("event", found, dataset), Output(fmt, as_json, fields, jq), len(found))
+    found = query.day_entries(
+        dataset,
+        month,
+        day_of_month,
+        types,
+        start=period[0],
+        end=period[1],
+        periods=_during(dataset, during),
+    )
+    label = f"{day_of_month} {date(2000, month, 1).strftime('%B')}"
+    emit(DayView(label, found, dataset), Output(fmt, as_json, fields, jq), len(found))
 
 
 def _check_writable(path: Path, force: bool) -> None:
@@ -949,8 +1120,16 @@ def stats(
     ctx: typer.Context,
     start: FromOpt = None,
     end: ToOpt = None,
-    tag: TagOpt = None,
     during: DuringOpt = None,
+    actor: ActorOpt = None,
+    not_actor: NotActorOpt = None,
+    tag: TagOpt = None,
+    any_tag: AnyTagOpt = None,
+    not_tag: NotTagOpt = None,
+    kind: KindOpt = None,
+    not_kind: NotKindOpt = None,
+    treaty: TreatyOpt = None,
+    search: SearchOpt = None,
     by: Annotated[
         str | None,
         _option(
@@ -962,7 +1141,7 @@ def stats(
     ] = None,
     svg: SvgOpt = None,
     force: ForceOpt = False,
-    fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
+    fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
@@ -975,7 +1154,21 @@ def stats(
 
     if by is not None and query.fold(by) not in ("year", "decade"):
         raise UsageProblem(f'--by must be "year" or "decade", not "{by}"')
-    dataset, events = _events(ctx, start, end, tag=tag, during=during)
+    dataset, events = _events(
+        ctx,
+        start=start,
+        end=end,
+        during=during,
+        actor=actor,
+        not_actor=not_actor,
+        tag=tag,
+        any_tag=any_tag,
+        not_tag=not_tag,
+        kind=kind,
+        not_kind=not_kind,
+        treaty=treaty,
+        search=search,
+    )
     report = statistics.compute(events, query.fold(by) if by else None)
     title = "Russia–United States relations"
     if during:
@@ -1016,12 +1209,16 @@ def export(
     ],
     start: FromOpt = None,
     end: ToOpt = None,
+    during: DuringOpt = None,
     actor: ActorOpt = None,
+    not_actor: NotActorOpt = None,
     tag: TagOpt = None,
+    any_tag: AnyTagOpt = None,
+    not_tag: NotTagOpt = None,
     kind: KindOpt = None,
+    not_kind: NotKindOpt = None,
     treaty: TreatyOpt = None,
     search: SearchOpt = None,
-    during: DuringOpt = None,
     group: Annotated[
         str,
         _option(
@@ -1040,7 +1237,21 @@ def export(
     if query.fold(group) not in ("era", "tag"):
         raise UsageProblem(f'--group must be "era" or "tag", not "{group}"')
     _check_writable(path, force)
-    dataset, events = _events(ctx, start, end, actor, tag, kind, treaty, search, during)
+    dataset, events = _events(
+        ctx,
+        start=start,
+        end=end,
+        during=during,
+        actor=actor,
+        not_actor=not_actor,
+        tag=tag,
+        any_tag=any_tag,
+        not_tag=not_tag,
+        kind=kind,
+        not_kind=not_kind,
+        treaty=treaty,
+        search=search,
+    )
     if to is ExportFormat.ics:
         from .render.ics import render_events
 
@@ -1108,7 +1319,7 @@ def compare(
     ],
     svg: SvgOpt = None,
     force: ForceOpt = False,
-    fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
+    fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
@@ -1141,7 +1352,7 @@ def compare(
 @app.command()
 def sources(
     ctx: typer.Context,
-    fmt: FormatOpt = Format.table,  # type: ignore[attr-defined]
+    fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,

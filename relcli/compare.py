@@ -79,7 +79,7 @@ def figures(dataset: Dataset, period: query.Period, today: date) -> dict[str, An
                             "party": milestone.party,
                         }
                     )
-    quotes = query.quotes_matching(dataset, periods=period.ranges)
+    quotes = query.quotes_matching(dataset, query.QuoteFilter(periods=period.ranges))
     return {
         "period": period.label,
         "ranges": [

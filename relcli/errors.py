@@ -18,8 +18,9 @@ EXIT_TERMINATED = 143
 
 EXIT_CODES: dict[int, str] = {
     EXIT_OK: "success, including a query that matched nothing",
-    EXIT_NOT_FOUND: "a named record (treaty, event, actor, tag, kind…) does not exist or is ambiguous",
-    EXIT_USAGE: "usage error: unknown option, bad value, unparseable date, --from after --to",
+    EXIT_NOT_FOUND: "a named record (treaty, event, quote, actor, era) does not exist or is ambiguous",
+    EXIT_USAGE: "usage error: unknown option, bad value (an unknown tag, kind, status, format, "
+    "country or type), conflicting options, unparseable date, --from after --to",
     EXIT_DATA: "the data file is missing, unreadable, malformed or invalid",
     EXIT_INTERNAL: "internal error (a bug): please report it",
     EXIT_IO: "output could not be written: a file (read-only, full disk, permission denied) "
@@ -56,6 +57,13 @@ class NotFound(RelcliError):
         if self.suggestions:
             text += f" — did you mean {_quote_list(self.suggestions)}?"
         return text
+
+
+class UnknownTerm(NotFound):
+    """A value outside a fixed vocabulary (tag, kind, status, country, record type): a usage
+    error (exit 2), unlike a record name that does not exist (exit 1)."""
+
+    exit_code = EXIT_USAGE
 
 
 class Ambiguous(RelcliError):

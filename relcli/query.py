@@ -12,8 +12,8 @@ from datetime import date, timedelta
 from typing import Any, ClassVar
 
 from .dates import DateRange, PartialDate
-from .errors import Ambiguous, NotFound, UsageProblem
-from .model import Actor, Dataset, Era, Event, Quote, Treaty
+from .errors import Ambiguous, NotFound, UnknownTerm, UsageProblem
+from .model import Actor, Dataset, Era, Event, Milestone, Quote, Treaty
 from .records import Bundle
 from .vocabulary import KINDS, STATUSES, TAGS
 
@@ -145,15 +145,16 @@ def merge_ranges(ranges: Iterable[DateRange]) -> tuple[DateRange, ...]:
 
 
 def actors_matching(
-    dataset: Dataset, country: str | None = None, role: str | None = None
+    dataset: Dataset, countries: Sequence[str] = (), roles: Sequence[str] = ()
 ) -> list[Actor]:
-    wanted_country = fold(country) if country else None
-    wanted_role = fold(role) if role else None
+    """Actors of any of ``countries`` (codes) holding, for each text in ``roles``, a role whose
+    title contains it."""
+    wanted_roles = [fold(r) for r in roles]
     found = [
         a
         for a in dataset.actors
-        if (wanted_country is None or fold(a.country) == wanted_country)
-        and (wanted_role is None or any(wanted_role in fold(r.title) for r in a.roles))
+        if (not countries or a.country in countries)
+        and all(any(w in fold(r.title) for r in a.roles) for w in wanted_roles)
     ]
     return sorted(found, key=lambda a: (fold(a.name.split()[-1]), fold(a.name), a.id))
 
@@ -161,8 +162,8 @@ def actors_matching(
 def office_holders(
     dataset: Dataset,
     days: DateRange,
-    country: str | None = None,
-    role: str | None = None,
+    countries: Sequence[str] = (),
+    roles: Sequence[str] = (),
     actor: Actor | None = None,
 ) -> list[dict[str, Any]]:
     """Who held which role during ``days`` (``--on``): one row per role held then, by title.
@@ -171,12 +172,13 @@ def office_holders(
     day of ``days``), ``part`` (began or ended inside them, on a known day) or ``uncertain`` (a
     start or end known only to the month or year falls on them); ``note`` says which.
     """
-    people = [actor] if actor is not None else actors_matching(dataset, country, role)
-    wanted_role = fold(role) if role else None
+    # A row is one role held, so repeated --role texts mean any of them here.
+    people = [actor] if actor is not None else actors_matching(dataset, countries)
+    wanted_roles = [fold(r) for r in roles]
     rows: list[dict[str, Any]] = []
     for person in people:
         for held in person.roles:
-            if wanted_role and wanted_role not in fold(held.title):
+            if wanted_roles and not any(w in fold(held.title) for w in wanted_roles):
                 continue
             if not held.range.overlaps(days):
                 continue
@@ -228,6 +230,89 @@ def on_this_day(dataset: Dataset, month: int, day: int) -> list[Event]:
     return chronological(e for e in dataset.events if matches(e.date) or matches(e.end_date))
 
 
+DAY_TYPES = ("event", "quote", "milestone")
+
+
+class DayEntry(Bundle):
+    """One thing that happened on a day of the year: an event, a quote or a treaty milestone
+    (``record`` is then the treaty and ``milestone`` the step)."""
+
+    _fields = ("type", "record", "date", "title", "milestone")
+    __slots__ = _fields
+    _defaults: ClassVar[dict[str, Any]] = {"milestone": None}
+    type: str
+    record: Event | Quote | Treaty
+    date: PartialDate
+    title: str
+    milestone: Milestone | None
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    def to_json(self) -> dict[str, Any]:
+        if self.milestone is not None:
+            record = {"treaty": self.record.id, "treaty_name": self.record.name}  # type: ignore[union-attr]
+            record.update(self.milestone.to_json())
+        else:
+            record = self.record.to_json()
+        return {
+            "type": self.type,
+            "id": self.id,
+            "date": self.date.iso(),
+            "title": self.title,
+            "record": record,
+        }
+
+
+def day_entries(
+    dataset: Dataset,
+    month: int,
+    day: int,
+    types: Sequence[str] = DAY_TYPES,
+    *,
+    start: DateRange | None = None,
+    end: DateRange | None = None,
+    periods: Sequence[DateRange] = (),
+) -> list[DayEntry]:
+    """Events that began or ended, quotes said and treaty milestones dated on this day of the
+    year (day-precise dates only), oldest first; ``start``/``end``/``periods`` narrow the years."""
+
+    def on_day(value: PartialDate | None) -> bool:
+        return value is not None and value.month == month and value.day == day
+
+    entries: list[DayEntry] = []
+    if "event" in types:
+        for event in on_this_day(dataset, month, day):
+            when = event.date if on_day(event.date) else event.end_date
+            entries.append(DayEntry("event", event, when, event.title))  # type: ignore[arg-type]
+    if "quote" in types:
+        entries += [DayEntry("quote", q, q.date, q.text) for q in dataset.quotes if on_day(q.date)]
+    if "milestone" in types:
+        for treaty in dataset.treaties:
+            for step in treaty.milestones:
+                if on_day(step.date):
+                    title = f"{treaty.name}: {step.what}"
+                    entries.append(DayEntry("milestone", treaty, step.date, title, step))
+    order = {t: n for n, t in enumerate(DAY_TYPES)}
+    kept = [
+        e
+        for e in entries
+        if within(e.date.range, start, end)
+        and (not periods or any(e.date.range.overlaps(p) for p in periods))
+    ]
+    return sorted(kept, key=lambda e: (e.date.sort_key(), order[e.type], e.id, e.title))
+
+
+def day_type_named(name: str) -> str:
+    """``event``, ``quote`` or ``milestone`` (plurals and ``treaty`` accepted)."""
+    folded = fold(name)
+    wanted = {"treaty": "milestone", "treaties": "milestone"}.get(folded, folded.rstrip("s"))
+    if wanted in DAY_TYPES:
+        return wanted
+    raise UnknownTerm("type", name, suggest(name, DAY_TYPES))
+
+
 def vocabulary_counts(dataset: Dataset, what: str) -> list[tuple[str, str, int]]:
     """(term, meaning, number of events) for every tag or kind, most used first."""
     from .vocabulary import KIND_MEANINGS, TAG_MEANINGS
@@ -267,7 +352,31 @@ def _term(kind: str, name: str, vocabulary: Sequence[str]) -> str:
     for term in vocabulary:
         if fold(term) == wanted:
             return term
-    raise NotFound(kind, name, suggest(name, vocabulary))
+    raise UnknownTerm(kind, name, suggest(name, vocabulary))
+
+
+_COUNTRY_NAMES = {
+    "us": "US",
+    "usa": "US",
+    "united states": "US",
+    "america": "US",
+    "ru": "RU",
+    "russia": "RU",
+    "russian federation": "RU",
+    "su": "SU",
+    "ussr": "SU",
+    "soviet union": "SU",
+    "other": "other",
+}
+
+
+def country_named(name: str) -> str:
+    """A country code (US, RU, SU, other) from a code or a name: ``ussr``, ``Russia``."""
+    code = _COUNTRY_NAMES.get(fold(name).replace(".", ""))
+    if code is None:
+        names = ["US", "RU", "SU", "other", "USA", "Russia", "USSR", "Soviet Union"]
+        raise UnknownTerm("country", name, suggest(name, names))
+    return code
 
 
 def tag_named(name: str) -> str:
@@ -302,7 +411,12 @@ def _contains(needle: str, *haystacks: str) -> bool:
 
 
 class EventFilter(Bundle):
-    """What ``timeline`` asks for; every field narrows, empty fields do not."""
+    """What ``timeline`` asks for; every field narrows, empty fields do not.
+
+    The one rule for repeated values: a field an event holds one of (kind) matches any of the
+    values; a field it can hold several of (tags, actors, treaties) must hold all of them;
+    every search text must occur; ``any_tags`` needs at least one; ``not_*`` excludes.
+    """
 
     _fields = (
         "start",
@@ -311,10 +425,14 @@ class EventFilter(Bundle):
         "tags",
         "kinds",
         "treaties",
-        "search",
+        "searches",
         "limit",
         "reverse",
         "periods",
+        "any_tags",
+        "not_tags",
+        "not_kinds",
+        "not_actors",
     )
     __slots__ = _fields
     _defaults: ClassVar[dict[str, Any]] = {
@@ -324,10 +442,14 @@ class EventFilter(Bundle):
         "tags": (),
         "kinds": (),
         "treaties": (),
-        "search": None,
+        "searches": (),
         "limit": None,
         "reverse": False,
         "periods": (),
+        "any_tags": (),
+        "not_tags": (),
+        "not_kinds": (),
+        "not_actors": (),
     }
     start: DateRange | None
     end: DateRange | None
@@ -335,10 +457,14 @@ class EventFilter(Bundle):
     tags: tuple[str, ...]  # an event must carry all of them
     kinds: tuple[str, ...]  # an event must be one of them
     treaties: tuple[str, ...]  # ids; an event must be linked to all of them
-    search: str | None
+    searches: tuple[str, ...]  # every text must occur in the title or summary
     limit: int | None
     reverse: bool
     periods: tuple[DateRange, ...]  # --during: the event must overlap one of them
+    any_tags: tuple[str, ...]  # an event must carry at least one of them
+    not_tags: tuple[str, ...]  # an event must carry none of them
+    not_kinds: tuple[str, ...]  # an event must be none of them
+    not_actors: tuple[str, ...]  # ids; an event must involve none of them
 
     def accepts(self, event: Event) -> bool:
         if not within(event.range, self.start, self.end):
@@ -347,13 +473,101 @@ class EventFilter(Bundle):
             return False
         if self.kinds and event.kind not in self.kinds:
             return False
+        if event.kind in self.not_kinds:
+            return False
         if any(a not in event.actors for a in self.actors):
+            return False
+        if any(a in event.actors for a in self.not_actors):
             return False
         if any(t not in event.tags for t in self.tags):
             return False
+        if self.any_tags and not any(t in event.tags for t in self.any_tags):
+            return False
+        if any(t in event.tags for t in self.not_tags):
+            return False
         if any(t not in event.treaties for t in self.treaties):
             return False
-        return not (self.search and not _contains(fold(self.search), event.title, event.summary))
+        return all(_contains(fold(text), event.title, event.summary) for text in self.searches)
+
+
+class QuoteFilter(Bundle):
+    """What ``quotes`` asks for. A quote's tags and treaties are those of its linked event
+    (an event a treaty's milestone names counts as linked to the treaty)."""
+
+    _fields = (
+        "start",
+        "end",
+        "periods",
+        "speakers",
+        "countries",
+        "tags",
+        "any_tags",
+        "not_tags",
+        "treaties",
+        "searches",
+        "limit",
+        "reverse",
+    )
+    __slots__ = _fields
+    _defaults: ClassVar[dict[str, Any]] = {
+        "start": None,
+        "end": None,
+        "periods": (),
+        "speakers": (),
+        "countries": (),
+        "tags": (),
+        "any_tags": (),
+        "not_tags": (),
+        "treaties": (),
+        "searches": (),
+        "limit": None,
+        "reverse": False,
+    }
+    start: DateRange | None
+    end: DateRange | None
+    periods: tuple[DateRange, ...]
+    speakers: tuple[str, ...]  # actor ids; said by any of them
+    countries: tuple[str, ...]  # the speaker's country is any of them
+    tags: tuple[str, ...]  # the linked event carries all of them
+    any_tags: tuple[str, ...]  # ... at least one of them
+    not_tags: tuple[str, ...]  # ... none of them (a quote without an event passes)
+    treaties: tuple[str, ...]  # treaty ids; the linked event is linked to all of them
+    searches: tuple[str, ...]  # every text occurs in the quote or its context
+    limit: int | None
+    reverse: bool
+
+
+class TreatyFilter(Bundle):
+    """What ``treaties`` asks for: dates compare with the signing date."""
+
+    _fields = ("start", "end", "periods", "statuses", "parties")
+    __slots__ = _fields
+    _defaults: ClassVar[dict[str, Any]] = {
+        "start": None,
+        "end": None,
+        "periods": (),
+        "statuses": (),
+        "parties": (),
+    }
+    start: DateRange | None
+    end: DateRange | None
+    periods: tuple[DateRange, ...]
+    statuses: tuple[str, ...]  # any of them
+    parties: tuple[str, ...]  # party codes (US, RU, SU); the treaty has all of them
+
+    def accepts(self, treaty: Treaty) -> bool:
+        if self.statuses and treaty.status not in self.statuses:
+            return False
+        if any(p not in treaty.parties for p in self.parties):
+            return False
+        if self.start is None and self.end is None and not self.periods:
+            return True
+        signed = treaty.signed
+        if signed is None:
+            return False
+        if not within(signed.range, self.start, self.end):
+            return False
+        return not self.periods or any(signed.range.overlaps(p) for p in self.periods)
 
 
 def _indexed(dataset: object) -> bool:
@@ -383,7 +597,7 @@ def _indexed_matching(dataset: object, wanted: EventFilter) -> list[Event]:
         tags=wanted.tags,
         actors=wanted.actors,
         treaties=wanted.treaties,
-        texts=[fold(wanted.search)] if wanted.search else (),
+        texts=[fold(text) for text in wanted.searches],
         reverse=wanted.reverse,
     )
     for event in candidates:  # SQL narrows; the in-memory rules decide
@@ -418,31 +632,45 @@ def events_matching(dataset: Dataset, wanted: EventFilter) -> list[Event]:
     return _finish(found, wanted.limit, wanted.reverse)
 
 
-def quotes_matching(
-    dataset: Dataset,
-    *,
-    speaker: str | None = None,
-    start: DateRange | None = None,
-    end: DateRange | None = None,
-    search: str | None = None,
-    limit: int | None = None,
-    reverse: bool = False,
-    periods: tuple[DateRange, ...] = (),
-) -> list[Quote]:
-    needle = fold(search) if search else None
-    found = chronological(
-        q
-        for q in dataset.quotes
-        if (speaker is None or q.speaker == speaker)
-        and within(q.range, start, end)
-        and (not periods or any(q.range.overlaps(p) for p in periods))
-        and (needle is None or _contains(needle, q.text, q.context))
+def quotes_matching(dataset: Dataset, wanted: QuoteFilter | None = None) -> list[Quote]:
+    wanted = wanted or QuoteFilter()
+    needles = [fold(text) for text in wanted.searches]
+    speakers: set[str] | None = set(wanted.speakers) if wanted.speakers else None
+    if wanted.countries:
+        from_there = {a.id for a in dataset.actors if a.country in wanted.countries}
+        speakers = from_there if speakers is None else speakers & from_there
+    by_event = dataset.event_by_id if (wanted.tags or wanted.any_tags or wanted.not_tags) else {}
+    linked = [
+        {e.id for e in events_of_treaty(dataset, dataset.treaty_by_id[t])} for t in wanted.treaties
+    ]
+
+    def accepts(q: Quote) -> bool:
+        if speakers is not None and q.speaker not in speakers:
+            return False
+        if not within(q.range, wanted.start, wanted.end):
+            return False
+        if wanted.periods and not any(q.range.overlaps(p) for p in wanted.periods):
+            return False
+        if any(q.event not in events for events in linked):
+            return False
+        if by_event:
+            event = by_event.get(q.event) if q.event else None
+            tags = event.tags if event is not None else ()
+            if any(t not in tags for t in wanted.tags):
+                return False
+            if wanted.any_tags and not any(t in tags for t in wanted.any_tags):
+                return False
+            if any(t in tags for t in wanted.not_tags):
+                return False
+        return all(_contains(n, q.text, q.context) for n in needles)
+
+    return _finish(
+        chronological(q for q in dataset.quotes if accepts(q)), wanted.limit, wanted.reverse
     )
-    return _finish(found, limit, reverse)
 
 
-def treaties_matching(dataset: Dataset, status: str | None = None) -> list[Treaty]:
-    found = [t for t in dataset.treaties if status is None or t.status == status]
+def treaties_matching(dataset: Dataset, wanted: TreatyFilter | None = None) -> list[Treaty]:
+    found = [t for t in dataset.treaties if wanted is None or wanted.accepts(t)]
     return sorted(found, key=lambda t: (t.signed.sort_key() if t.signed else (date.max, 0), t.id))
 
 

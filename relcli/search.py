@@ -15,9 +15,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .dates import PartialDate
+from .dates import DateRange, PartialDate
 from .model import Actor, Dataset, Era, Event, Quote, Treaty
-from .query import fold
+from .query import fold, within
 
 TYPES = ("event", "treaty", "quote", "actor", "era")
 SHORT = 3  # words this short must match a whole word
@@ -135,6 +135,24 @@ def _candidates(
         yield from (("era", e) for e in dataset.eras)
 
 
+def _ranges(record: object) -> list[DateRange]:
+    if isinstance(record, Event | Quote | Era):
+        return [record.range]
+    if isinstance(record, Treaty):
+        return [record.signed.range] if record.signed else []
+    actor: Actor = record  # type: ignore[assignment]
+    return [r.range for r in actor.roles]
+
+
+def _in_period(
+    record: object, start: DateRange | None, end: DateRange | None, periods: Sequence[DateRange]
+) -> bool:
+    return any(
+        within(r, start, end) and (not periods or any(r.overlaps(p) for p in periods))
+        for r in _ranges(record)
+    )
+
+
 def _title_and_date(record: object) -> tuple[str, PartialDate | None]:
     if isinstance(record, Event):
         return record.title, record.date
@@ -150,14 +168,27 @@ def _title_and_date(record: object) -> tuple[str, PartialDate | None]:
 
 
 def search(
-    dataset: Dataset, text: str, types: Sequence[str] = TYPES, limit: int | None = None
+    dataset: Dataset,
+    text: str,
+    types: Sequence[str] = TYPES,
+    limit: int | None = None,
+    *,
+    start: DateRange | None = None,
+    end: DateRange | None = None,
+    periods: Sequence[DateRange] = (),
 ) -> list[Hit]:
+    """Records holding every word, best first. ``start``/``end``/``periods`` keep the records
+    whose dates overlap them: an event's or quote's date, a treaty's signing, an era's span, any
+    of an actor's roles (a treaty never signed or an actor without roles has no date: left out)."""
     words = query_words(text)
     if not words:
         return []
     phrase = " ".join(words)
+    dated = start is not None or end is not None or bool(periods)
     hits = []
     for kind, record in _candidates(dataset, types, words):
+        if dated and not _in_period(record, start, end, periods):
+            continue
         score = _score(words, phrase, _fields(dataset, record))  # type: ignore[arg-type]
         if score:
             title, when = _title_and_date(record)

@@ -123,7 +123,7 @@ def test_treaties_status_filter(relcli) -> None:  # type: ignore[no-untyped-def]
         "start-ii"
     ]
     result = relcli("treaties", "--status", "expird")
-    assert result.code == 1 and 'did you mean "expired"' in result.err
+    assert result.code == 2 and 'did you mean "expired"' in result.err
 
 
 def test_quotes(relcli) -> None:  # type: ignore[no-untyped-def]
@@ -161,8 +161,8 @@ def test_event(relcli) -> None:  # type: ignore[no-untyped-def]
             1,
             'no actor named "Lavrow" — did you mean "Sergey Lavrov"',
         ),
-        (["timeline", "--tag", "syra"], 1, 'no tag named "syra" — did you mean "syria"?'),
-        (["timeline", "--kind", "sumit"], 1, 'did you mean "summit"'),
+        (["timeline", "--tag", "syra"], 2, 'no tag named "syra" — did you mean "syria"?'),
+        (["timeline", "--kind", "sumit"], 2, 'did you mean "summit"'),
         (["quotes", "--speaker", "nobody at all"], 1, "no actor named"),
         (["timeline", "--from", "notadate"], 2, 'relcli: --from: cannot read "notadate" as a date'),
         (["timeline", "--to", "2013-02-30"], 2, "day 30 does not exist"),

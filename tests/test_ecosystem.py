@@ -122,6 +122,8 @@ def test_fields_alone_lists_the_fields(relcli, spelling: list[str]) -> None:  # 
         "tags",
         "treaties",
         "sources",
+        "actor_names",
+        "treaty_names",
     ]
     assert "linked_events" in relcli("treaty", "INF", "--fields").out.split()
 

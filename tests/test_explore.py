@@ -36,8 +36,12 @@ def test_actors_listing_and_filters(relcli) -> None:  # type: ignore[no-untyped-
     assert [a["id"] for a in relcli("actors", "--role", "secretary of STATE", "--json").json()] == [
         "john-kerry"
     ]
-    result = relcli("actors", "--country", "USA")
-    assert result.code == 1 and 'no country named "USA" — did you mean "US"' in result.err
+    assert (
+        relcli("actors", "--country", "USA", "--json").json()
+        == relcli("actors", "--country", "us", "--json").json()
+    )
+    result = relcli("actors", "--country", "Rusia")
+    assert result.code == 2 and 'no country named "Rusia" — did you mean "Russia"' in result.err
 
 
 @pytest.mark.parametrize(
@@ -170,7 +174,7 @@ def test_search_command(relcli) -> None:  # type: ignore[no-untyped-def]
     assert all(set(h) == {"type", "id", "score", "date", "title", "record"} for h in body)
     assert relcli("search", "lavrov", "--limit", "1", "--json").json()[0]["id"] == "sergey-lavrov"
     result = relcli("search", "x", "--type", "evnt")
-    assert result.code == 1 and 'did you mean "event"' in result.err
+    assert result.code == 2 and 'did you mean "event"' in result.err
     assert relcli("search", "").code == 2
     none = relcli("search", "zzzz")
     assert (none.code, none.out, none.err.strip()) == (0, "", "relcli: nothing matched")
@@ -217,7 +221,14 @@ def test_parse_month_day_rejects(text: str) -> None:
 
 
 def test_on_this_day(relcli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    assert [e["id"] for e in relcli("on", "12-08", "--json").json()] == ["inf-signed"]
+    assert [(e["type"], e["id"]) for e in relcli("on", "12-08", "--json").json()] == [
+        ("event", "inf-signed"),
+        ("quote", "reagan-trust-but-verify"),
+        ("milestone", "inf-treaty"),
+    ]
+    assert [e["id"] for e in relcli("on", "12-08", "--type", "event", "--json").json()] == [
+        "inf-signed"
+    ]
     assert [e["id"] for e in relcli("on", "March 21", "--json").json()] == [
         "crimea-annexed"
     ]  # end date

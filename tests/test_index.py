@@ -49,6 +49,15 @@ COMMANDS = [
     ["stats", "--json"],
     ["stats", "--during", "Obama", "--by", "decade"],
     ["timeline", "--fields", "id,date", "--jq", ".[-1]"],
+    ["timeline", "--not-tag", "syria", "--json"],
+    ["timeline", "--any-tag", "crimea", "--any-tag", "syria", "--not-kind", "agreement", "--json"],
+    ["timeline", "--not-actor", "Lavrov", "--search", "a", "--search", "the", "--json"],
+    ["quotes", "--tag", "syria", "--speaker", "Kerry", "--speaker", "Lavrov", "--json"],
+    ["quotes", "--treaty", "INF", "--country", "US", "--json"],
+    ["treaties", "--party", "SU", "--from", "1990", "--json"],
+    ["search", "treaty", "--from", "2000", "--json"],
+    ["on", "12-08", "--type", "quote", "--json"],
+    ["stats", "--not-tag", "syria", "--json"],
     ["validate"],
 ]
 

@@ -97,8 +97,13 @@ def test_filters_combine(dataset) -> None:  # type: ignore[no-untyped-def]
     assert run(tags=("syria", "chemical-weapons"), kinds=("agreement",)) == ["syria-framework"]
     assert run(actors=("john-kerry", "sergey-lavrov")) == ["sep-2013", "syria-framework"]
     assert run(treaties=("inf-treaty",)) == ["inf-signed", "inf-violation"]
-    assert run(search="CHEMICAL") == ["sep-2013", "syria-framework"]
-    assert run(search="строгий") == ["new-start-signed"]
+    assert run(searches=("CHEMICAL",)) == ["sep-2013", "syria-framework"]
+    assert run(searches=("строгий",)) == ["new-start-signed"]
+    assert run(searches=("chemical", "framework")) == ["syria-framework"]
+    assert run(tags=("syria",), not_kinds=("agreement",)) == ["sep-2013"]
+    assert run(any_tags=("syria", "crimea")) == ["sep-2013", "syria-framework", "crimea-annexed"]
+    assert run(tags=("syria",), not_tags=("chemical-weapons",)) == []
+    assert run(actors=("john-kerry",), not_actors=("sergey-lavrov",)) == []
     assert run(limit=2, reverse=True) == ["inf-violation", "crimea-annexed"]
     assert run(kinds=("agreement", "conflict")) == [
         "inf-signed",
@@ -125,22 +130,24 @@ def test_treaty_links(dataset) -> None:  # type: ignore[no-untyped-def]
         "start-ii",
         "new-start",
     ]
-    assert [t.id for t in query.treaties_matching(dataset, "expired")] == ["start-i", "new-start"]
+    expired = query.TreatyFilter(statuses=("expired",))
+    assert [t.id for t in query.treaties_matching(dataset, expired)] == ["start-i", "new-start"]
+    either = query.TreatyFilter(statuses=("expired", "never in force"))
+    assert [t.id for t in query.treaties_matching(dataset, either)] == [
+        "start-i",
+        "start-ii",
+        "new-start",
+    ]
+    since_2000 = query.TreatyFilter(start=PartialDate(2000).range, parties=("US", "RU"))
+    assert [t.id for t in query.treaties_matching(dataset, since_2000)] == ["new-start"]
 
 
 def test_quotes_filters(dataset) -> None:  # type: ignore[no-untyped-def]
-    assert [q.id for q in query.quotes_matching(dataset, speaker="john-kerry")] == [
-        "kerry-act-of-aggression"
-    ]
-    assert [
-        q.id
-        for q in query.quotes_matching(
-            dataset, start=PartialDate(2013).range, end=PartialDate(2013).range
-        )
-    ] == ["lavrov-2013"]
-    assert [q.id for q in query.quotes_matching(dataset, search="TRUST")] == [
-        "reagan-trust-but-verify"
-    ]
+    run = lambda **kw: [q.id for q in query.quotes_matching(dataset, query.QuoteFilter(**kw))]  # noqa: E731
+    assert run(speakers=("john-kerry",)) == ["kerry-act-of-aggression"]
+    assert run(start=PartialDate(2013).range, end=PartialDate(2013).range) == ["lavrov-2013"]
+    assert run(searches=("TRUST",)) == ["reagan-trust-but-verify"]
+    assert run(searches=("trust", "nothing of the kind")) == []
 
 
 days = st.dates(min_value=date(1990, 1, 1), max_value=date(2030, 12, 31))

@@ -105,6 +105,16 @@ class SearchResults(Bundle):
     dataset: Dataset
 
 
+class DayView(Bundle):
+    """``relcli on``: what happened on a day of the year (``query.DayEntry`` rows)."""
+
+    _fields = ("label", "entries", "dataset")
+    __slots__ = _fields
+    label: str
+    entries: Sequence[Any]  # query.DayEntry
+    dataset: Dataset
+
+
 class Vocabulary(Bundle):
     """A small table of terms: tags or kinds with counts, or eras with their dates."""
 
@@ -158,6 +168,7 @@ Document = (
     | QuoteDetail
     | ActorDetail
     | SearchResults
+    | DayView
     | Vocabulary
     | StatsReport
     | SourcesSummary
@@ -218,6 +229,8 @@ def to_json(document: Document) -> Any:
             }
             for hit in document.hits
         ]
+    if isinstance(document, DayView):
+        return [entry.to_json() for entry in document.entries]
     if isinstance(document, Vocabulary):
         return [dict(row) for row in document.rows]
     if isinstance(document, StatsReport):

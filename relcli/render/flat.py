@@ -15,6 +15,7 @@ from . import (
     Listing,
     Projection,
     QuoteDetail,
+    DayView,
     SearchResults,
     SourcesSummary,
     StatsReport,
@@ -52,6 +53,7 @@ COLUMNS: dict[str, list[str]] = {
     "quote": ["id", "date", "speaker", "text", "context", "event", "sources"],
     "actor": ["id", "name", "aliases", "country", "roles", "sources"],
     "search": ["type", "id", "date", "title", "score"],
+    "day": ["type", "id", "date", "title"],
     "tag": ["tag", "meaning", "events"],
     "kind": ["kind", "meaning", "events"],
     "era": ["id", "name", "from", "to", "events", "summary"],
@@ -106,6 +108,8 @@ def kind_of(document: Document) -> str:
         return "actor"
     if isinstance(document, SearchResults):
         return "search"
+    if isinstance(document, DayView):
+        return "day"
     if isinstance(document, Vocabulary):
         return document.kind
     if isinstance(document, StatsReport):

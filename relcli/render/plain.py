@@ -130,7 +130,7 @@ def timeline(events: Sequence[Event], dataset: Dataset, width: int) -> str | Non
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
-def search_table(results: SearchResults, width: int) -> str | None:
+def search_table(results: SearchResults, width: int, heading: str = "match") -> str | None:
     """``search`` results as the Rich table of ``rich_table._search_results`` lays them out.
 
     A ``SIMPLE_HEAD`` table, full width: blank top and bottom edges, a header and its rule,
@@ -159,7 +159,7 @@ def search_table(results: SearchResults, width: int) -> str | None:
             for n, part in enumerate(parts)
         ]
 
-    lines = ["", *row("type", "date", "match"), " " + "─" * (width - 2)]
+    lines = ["", *row("type", "date", heading), " " + "─" * (width - 2)]
     for hit, kind, date in zip(hits, types, dates, strict=True):
         title = clean(hit.title, one_line=True)
         if hit.type == "quote":

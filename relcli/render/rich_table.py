@@ -26,6 +26,7 @@ from ..model import TONES, Actor, Dataset, Event, Quote, Role, Source, Treaty
 from . import (
     ActorDetail,
     Comparison,
+    DayView,
     Document,
     EventDetail,
     Projection,
@@ -99,6 +100,9 @@ def _renderables(document: Document, options: RenderOptions) -> Iterable[Rendera
         yield from _actor_sheet(document)
     elif isinstance(document, SearchResults):
         yield from _search_results(document)
+    elif isinstance(document, DayView):
+        as_hits = SearchResults(document.label, (), document.entries, document.dataset)
+        yield from _search_results(as_hits, "what")
     elif isinstance(document, Vocabulary):
         yield _vocabulary(document)
     elif isinstance(document, StatsReport):
@@ -571,11 +575,11 @@ def _highlighted(text: str, words: Sequence[str], style: str = "") -> Text:
     return result
 
 
-def _search_results(results: SearchResults) -> Iterable[RenderableType]:
+def _search_results(results: SearchResults, heading: str = "match") -> Iterable[RenderableType]:
     table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
     table.add_column("type", no_wrap=True, style="dim")
     table.add_column("date", no_wrap=True)
-    table.add_column("match", ratio=1)
+    table.add_column(heading, ratio=1)
     for hit in results.hits:
         title = _highlighted(hit.title, results.words, "bold" if hit.type != "quote" else "italic")
         if hit.type == "quote":

@@ -8,7 +8,7 @@ from both).
 
 from __future__ import annotations
 
-from . import Document, Listing, RenderOptions, SearchResults
+from . import DayView, Document, Listing, RenderOptions, SearchResults
 
 
 def render(document: Document, options: RenderOptions) -> str:
@@ -23,6 +23,11 @@ def render(document: Document, options: RenderOptions) -> str:
             from .plain import search_table
 
             text = search_table(document, width)
+        elif type(document) is DayView:
+            from .plain import search_table
+
+            as_hits = SearchResults(document.label, (), document.entries, document.dataset)
+            text = search_table(as_hits, width, "what")
         if text is not None:
             return text
     from .rich_table import render as draw
