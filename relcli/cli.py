@@ -26,14 +26,13 @@ from .errors import (
     EXIT_TERMINATED,
     EXIT_USAGE,
     BadDate,
-    NotFound,
     RelcliError,
     Terminated,
     UnknownTerm,
     UsageProblem,
     WriteFailed,
 )
-from .model import COUNTRIES, Dataset, Event
+from .model import Dataset, Event
 from .records import Bundle
 from .render import (
     FORMATS,

@@ -10,12 +10,12 @@ from typing import Any
 from . import (
     ActorDetail,
     Comparison,
+    DayView,
     Document,
     EventDetail,
     Listing,
     Projection,
     QuoteDetail,
-    DayView,
     SearchResults,
     SourcesSummary,
     StatsReport,
