@@ -55,7 +55,8 @@ def results(expression: str, document: Document) -> Iterator[str]:
         import jq
     except ImportError:
         raise UsageProblem(
-            "--jq needs the optional 'jq' package: pip install 'relcli[jq]' (or pipe --json into jq)"
+            "--jq needs the 'jq' package, which has no binary wheel for this platform: "
+            "pip install 'relcli[jq]' builds it (or pipe --json into jq)"
         ) from None
     try:
         program = jq.compile(_PRELUDE + expression)
