@@ -243,7 +243,7 @@ def test_validate_warns_on_a_quote_without_a_primary_source(
 # The records below still cite no official, news or scholarly source: each is named so the list
 # can only shrink (a new record must come with a source beyond an encyclopedia).
 KNOWN_GAPS = {
-    "events": {"amtorg-founded", "clinton-lavrov-waldorf", "gvozdev-sights-alaska"},
+    "events": {"clinton-lavrov-waldorf", "gvozdev-sights-alaska"},
     "quotes": {"nyt-well-honed-art-form", "truman-let-them-kill"},
     "treaties": set(),
 }
