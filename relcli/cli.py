@@ -26,6 +26,7 @@ from .errors import (
     EXIT_TERMINATED,
     EXIT_USAGE,
     BadDate,
+    NotFound,
     RelcliError,
     Terminated,
     UnknownTerm,
@@ -64,6 +65,9 @@ APP_SETTINGS: dict[str, object] = {
     "context_settings": {"help_option_names": ["-h", "--help"]},
 }
 app = typer.Typer(**APP_SETTINGS)  # type: ignore[arg-type]
+
+
+_PAGING = {"off": False}  # --no-pager
 
 
 class State:
@@ -112,8 +116,17 @@ def _global(
         bool,
         typer.Option("--debug", help="Show tracebacks of internal errors (also $RELCLI_DEBUG=1)."),
     ] = False,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager",
+            help="Never page long views (also RELCLI_PAGER= empty); may follow the command too.",
+        ),
+    ] = False,
 ) -> None:
     ctx.obj = State(data)
+    if no_pager:
+        _PAGING["off"] = True
 
 
 # ---- shared options ---------------------------------------------------------------------------
@@ -147,7 +160,8 @@ FromOpt = Annotated[
     _option(
         "--from",
         metavar="DATE",
-        help="Only records on or after DATE: 2013, 2013-09, 2013-09-14, 'March 2014', 1990s.",
+        help="Only records on or after DATE: 2013, 2013-09, 2013-09-14, 'March 2014', 1990s "
+        "(default: from the first).",
     ),
 ]
 ToOpt = Annotated[
@@ -155,7 +169,8 @@ ToOpt = Annotated[
     _option(
         "--to",
         metavar="DATE",
-        help="Only records on or before the end of DATE (--to 2013 includes all of 2013).",
+        help="Only records on or before the end of DATE: --to 2013 includes all of 2013 "
+        "(default: to the last).",
     ),
 ]
 SearchOpt = Annotated[
@@ -172,7 +187,8 @@ DuringOpt = Annotated[
     _option(
         "--during",
         metavar="NAME",
-        help="Only records within an era ('Cold War', detente) or an actor's terms (Obama).",
+        help="Only records within an era ('Cold War', detente) or an actor's terms (Obama) "
+        "(default: any time).",
         autocompletion=completion.eras_or_actors,
     ),
 ]
@@ -263,10 +279,17 @@ CountryOpt = Annotated[
 LimitOpt = Annotated[
     int | None,
     typer.Option(
-        "--limit", "-n", min=1, metavar="N", help="Show at most N records.", show_default=False
+        "--limit",
+        "-n",
+        min=1,
+        metavar="N",
+        help="Show at most N records (default: all).",
+        show_default=False,
     ),
 ]
-ReverseOpt = Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")]
+ReverseOpt = Annotated[
+    bool, typer.Option("--reverse", "-r", help="Newest first (default: oldest first).")
+]
 FormatOpt = Annotated[
     Format | None,
     typer.Option(
@@ -274,37 +297,57 @@ FormatOpt = Annotated[
         "-f",
         help="Output format: "
         + "; ".join(f"{name}, {description}" for name, (_module, description) in FORMATS.items())
-        + ".",
+        + " (default: table).",
         case_sensitive=False,
-        show_default="table",
+        show_default=False,
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+ShortOpt = Annotated[
+    bool,
+    typer.Option(
+        "--short",
+        "--oneline",
+        help="One line per record: date, title (or the quote's start) fitted to the width, id "
+        "(default: each record on as many lines as it needs).",
+    ),
+]
 FieldsOpt = Annotated[
     str | None,
     typer.Option(
         "--fields",
         metavar="F1,F2",
-        help="Only these fields (columns, JSON keys); --fields alone or --fields help lists them.",
+        help="Only these fields (columns, JSON keys); --fields alone or --fields help lists "
+        "them (default: all).",
         show_default=False,
     ),
 ]
 JqOpt = Annotated[
     str | None,
-    _option("--jq", metavar="EXPR", help="Filter the JSON output with a jq expression."),
+    _option(
+        "--jq",
+        metavar="EXPR",
+        help="Filter the JSON output with a jq expression (default: the JSON as it is).",
+    ),
 ]
 
 
 class Output(Bundle):
     """How a command's answer is written: format, selected fields, jq filter."""
 
-    _fields = ("fmt", "as_json", "fields", "jq")
+    _fields = ("fmt", "as_json", "fields", "jq", "short")
     __slots__ = _fields
-    _defaults: ClassVar[dict[str, Any]] = {"as_json": False, "fields": None, "jq": None}
+    _defaults: ClassVar[dict[str, Any]] = {
+        "as_json": False,
+        "fields": None,
+        "jq": None,
+        "short": False,
+    }
     fmt: Format | None  # None: not given (a table, or JSON with --json or --jq)
     as_json: bool
     fields: str | None
     jq: str | None
+    short: bool  # --short: one line per record (a table view)
 
     @property
     def format_name(self) -> str:
@@ -314,9 +357,12 @@ class Output(Bundle):
                 raise UsageProblem(
                     f"--json and --format {chosen} ask for different formats; use one"
                 )
-            return "json"
+            chosen = "json"
         if chosen is None:
-            return "json" if self.jq else "table"
+            chosen = "json" if self.jq else "table"
+        if self.short and (chosen != "table" or self.fields is not None):
+            other = f"--format {chosen}" if chosen != "table" else "--fields"
+            raise UsageProblem(f"--short is a one-line table view; it does not go with {other}")
         return chosen
 
 
@@ -333,7 +379,7 @@ def _terminal_width() -> int:
         return 100
 
 
-def render_options(stream: object = None) -> RenderOptions:
+def render_options(stream: object = None, **view: Any) -> RenderOptions:
     """Styles only on a terminal (or FORCE_COLOR); NO_COLOR drops colours, TERM=dumb all styles."""
     stream = stream or sys.stdout
     env = os.environ
@@ -344,7 +390,7 @@ def render_options(stream: object = None) -> RenderOptions:
     forced = bool(env.get("FORCE_COLOR"))
     styled = forced or (is_tty and env.get("TERM") != "dumb")
     color = styled and not env.get("NO_COLOR")
-    return RenderOptions(width=_terminal_width(), styled=styled, color=color)
+    return RenderOptions(width=_terminal_width(), styled=styled, color=color, **view)
 
 
 def _write(text: str) -> None:
@@ -397,7 +443,11 @@ def _for_terminal(text: str) -> str:
     return clean(text)
 
 
-def emit(document: Document, out: Output, count: int | None = None) -> None:
+def emit(
+    document: Document, out: Output, count: int | None = None, total: int | None = None
+) -> None:
+    """Write ``document`` as ``out`` asks; ``count``: records shown (0: say nothing matched),
+    ``total``: records matched before ``--limit`` (for the count line on a terminal)."""
     from .render import fields as field_selection
 
     if out.fields is not None:
@@ -422,13 +472,19 @@ def emit(document: Document, out: Output, count: int | None = None) -> None:
                 sys.stderr.flush()
             raise typer.Exit(halted.code) from None
         return
-    options = render_options()
+    options = render_options(short=out.short, total=total)
     text = renderer(name)(document, options)
     if name != "table":
         text = _for_terminal(text)
     if count == 0 and name in ("table", "md"):
         note("relcli: nothing matched")
         if name == "table":
+            return
+    if name == "table" and not _PAGING["off"] and _stdout_is_terminal():
+        from .pager import page
+
+        _WRITTEN.append(True)
+        if page(text):
             return
     _write(text)
 
@@ -468,7 +524,8 @@ OnOpt = Annotated[
         "--on",
         metavar="DATE",
         callback=checked_text,
-        help="The state on this date: a day, month or year (an interval), e.g. 2019-03-01, 2019.",
+        help="The state on this date: a day, month or year (an interval), e.g. 2019-03-01, 2019 "
+        "(default: the whole history).",
         show_default=False,
     ),
 ]
@@ -537,6 +594,16 @@ def _actor_ids(dataset: Dataset, names: list[str] | None) -> tuple[str, ...]:
 @app.command()
 def timeline(
     ctx: typer.Context,
+    period: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[PERIOD]",
+            callback=checked_text,
+            help="Shorthand for --from PERIOD --to PERIOD: a year, a month, a day or an era "
+            "(2014, 2014-03, 'March 2014', 'Cold War').",
+            show_default=False,
+        ),
+    ] = None,
     start: FromOpt = None,
     end: ToOpt = None,
     during: DuringOpt = None,
@@ -551,6 +618,7 @@ def timeline(
     search: SearchOpt = None,
     limit: LimitOpt = None,
     reverse: ReverseOpt = False,
+    short: ShortOpt = False,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
@@ -558,8 +626,15 @@ def timeline(
 ) -> None:
     """Events in date order, grouped by year.
 
-    Example: relcli timeline --from 2013 --to 2016 --tag syria
+    On a terminal each row shows the tone after the date: █ cooperative, ▒ neutral,
+    ░ confrontational (also in colour); the last line counts the events shown.
+
+    Example: relcli timeline 2014 --tag ukraine
     """
+    out = Output(fmt, as_json, fields, jq, short)
+    if period is not None:
+        start, end, during = _positional_period(ctx, period, start, end, during)
+    counting = limit is not None and _counts_shown(out)
     dataset, events = _events(
         ctx,
         start=start,
@@ -574,10 +649,50 @@ def timeline(
         not_kind=not_kind,
         treaty=treaty,
         search=search,
-        limit=limit,
+        limit=None if counting else limit,
         reverse=reverse,
     )
-    emit(Listing("event", events, dataset), Output(fmt, as_json, fields, jq), len(events))
+    total = len(events)
+    events = events[:limit] if limit is not None else events
+    words = _search_words(search)
+    emit(Listing("event", events, dataset, words), out, len(events), total)
+
+
+def _positional_period(
+    ctx: typer.Context, period: str, start: str | None, end: str | None, during: str | None
+) -> tuple[str | None, str | None, str | None]:
+    """``timeline 2014``: a date (any form --from reads) as both ends, or an era as --during."""
+    if start is not None or end is not None:
+        raise UsageProblem(f'give a period ("{period}") or --from/--to, not both')
+    try:
+        _user_date(period, "PERIOD", clock.today())
+    except BadDate as not_a_date:
+        dataset = _state(ctx).dataset
+        if during is not None:
+            raise UsageProblem(f'give a period ("{period}") or --during, not both') from None
+        try:
+            query.period_named(dataset, period)
+        except NotFound:
+            raise UsageProblem(
+                f'"{period}" is neither a date (2014, 2014-03, "March 2014") nor an era or '
+                "actor for --during (see relcli eras)"
+            ) from not_a_date
+        return None, None, period
+    return period, period, during
+
+
+def _counts_shown(out: Output) -> bool:
+    """Whether the count line (shown on a terminal, table view only) needs the total that a
+    --limit leaves out."""
+    return out.format_name == "table" and render_options().styled
+
+
+def _search_words(search: list[str] | None) -> tuple[str, ...]:
+    if not search:
+        return ()
+    from .search import query_words
+
+    return tuple(w for text in search for w in query_words(text))
 
 
 @app.command()
@@ -642,18 +757,27 @@ def treaties(
     ] = None,
     start: Annotated[
         str | None,
-        _option("--from", metavar="DATE", help="Signed on or after DATE (2013, 1987-12)."),
+        _option(
+            "--from",
+            metavar="DATE",
+            help="Signed on or after DATE: 2013, 1987-12 (default: from the first).",
+        ),
     ] = None,
     end: Annotated[
         str | None,
-        _option("--to", metavar="DATE", help="Signed on or before the end of DATE (--to 1991)."),
+        _option(
+            "--to",
+            metavar="DATE",
+            help="Signed on or before the end of DATE: --to 1991 (default: to the last).",
+        ),
     ] = None,
     during: Annotated[
         str | None,
         _option(
             "--during",
             metavar="NAME",
-            help="Signed within an era ('Cold War') or an actor's terms (Reagan).",
+            help="Signed within an era ('Cold War') or an actor's terms, e.g. Reagan "
+            "(default: any time).",
             autocompletion=completion.eras_or_actors,
         ),
     ] = None,
@@ -727,6 +851,7 @@ def quotes(
     search: SearchOpt = None,
     limit: LimitOpt = None,
     reverse: ReverseOpt = False,
+    short: ShortOpt = False,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
@@ -751,11 +876,12 @@ def quotes(
         not_tags=_terms(query.tag_named, not_tag),
         treaties=tuple(query.treaty_by_name(dataset, t).id for t in treaty or ()),
         searches=tuple(search or ()),
-        limit=limit,
         reverse=reverse,
     )
     found = query.quotes_matching(dataset, wanted)
-    emit(Listing("quote", found, dataset), Output(fmt, as_json, fields, jq), len(found))
+    total, found = len(found), found[:limit] if limit is not None else found
+    out = Output(fmt, as_json, fields, jq, short)
+    emit(Listing("quote", found, dataset), out, len(found), total)
 
 
 @app.command()
@@ -990,6 +1116,7 @@ def search(
     end: ToOpt = None,
     during: DuringOpt = None,
     limit: LimitOpt = None,
+    short: ShortOpt = False,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
@@ -1009,13 +1136,15 @@ def search(
         dataset,
         text,
         types,
-        limit,
+        None,
         start=period[0],
         end=period[1],
         periods=_during(dataset, during),
     )
     words = searching.query_words(text)
-    emit(SearchResults(text, words, hits, dataset), Output(fmt, as_json, fields, jq), len(hits))
+    total, hits = len(hits), hits[:limit] if limit is not None else hits
+    out = Output(fmt, as_json, fields, jq, short)
+    emit(SearchResults(text, words, hits, dataset), out, len(hits), total)
 
 
 def _search_type(name: str) -> str:
@@ -1052,6 +1181,7 @@ def on(
     start: FromOpt = None,
     end: ToOpt = None,
     during: DuringOpt = None,
+    short: ShortOpt = False,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
@@ -1080,7 +1210,7 @@ def on(
         periods=_during(dataset, during),
     )
     label = f"{day_of_month} {date(2000, month, 1).strftime('%B')}"
-    emit(DayView(label, found, dataset), Output(fmt, as_json, fields, jq), len(found))
+    emit(DayView(label, found, dataset), Output(fmt, as_json, fields, jq, short), len(found))
 
 
 def _check_writable(path: Path, force: bool) -> None:
@@ -1102,7 +1232,8 @@ SvgOpt = Annotated[
     typer.Option(
         "--svg",
         metavar="FILE",
-        help="Write the chart as an SVG picture to FILE instead (- for standard output).",
+        help="Write the chart as an SVG picture to FILE instead (- for standard output; "
+        "default: no picture).",
         show_default=False,
     ),
 ]
@@ -1112,6 +1243,14 @@ ForceOpt = Annotated[
         "--force", help="Overwrite FILE if it exists (a symbolic link is written through)."
     ),
 ]
+
+
+class StatsBy(enum.StrEnum):
+    year = "year"
+    decade = "decade"
+    kind = "kind"
+    tag = "tag"
+    tone = "tone"
 
 
 @app.command()
@@ -1130,14 +1269,20 @@ def stats(
     treaty: TreatyOpt = None,
     search: SearchOpt = None,
     by: Annotated[
-        str | None,
-        _option(
+        StatsBy | None,
+        typer.Option(
             "--by",
-            metavar="UNIT",
-            help="year or decade (default: years for spans up to 40 years, else decades).",
-            autocompletion=completion.fixed(("year", "decade")),
+            case_sensitive=False,
+            show_default=False,
+            help="Show one breakdown in full: year or decade (the chart's unit, with a table), "
+            "kind, tag or tone. Default: the chart (years for spans up to 40 years, else "
+            "decades) and the most frequent kinds and tags.",
         ),
     ] = None,
+    share: Annotated[
+        bool,
+        typer.Option("--share", help="Percentages as well as counts (per period, per value)."),
+    ] = False,
     svg: SvgOpt = None,
     force: ForceOpt = False,
     fmt: FormatOpt = None,
@@ -1151,8 +1296,6 @@ def stats(
     """
     from . import stats as statistics
 
-    if by is not None and query.fold(by) not in ("year", "decade"):
-        raise UsageProblem(f'--by must be "year" or "decade", not "{by}"')
     dataset, events = _events(
         ctx,
         start=start,
@@ -1168,7 +1311,8 @@ def stats(
         treaty=treaty,
         search=search,
     )
-    report = statistics.compute(events, query.fold(by) if by else None)
+    unit = by.value if by in (StatsBy.year, StatsBy.decade) else None
+    report = statistics.compute(events, unit, share)
     title = "Russia–United States relations"
     if during:
         title += f" during {query.period_named(dataset, during).label}"
@@ -1180,7 +1324,8 @@ def stats(
         if str(svg) != "-":
             note(f"relcli: wrote {svg} ({report.total} events)")
         return
-    emit(StatsReport(report, title), Output(fmt, as_json, fields, jq), report.total)
+    view = by.value if by is not None else "summary"
+    emit(StatsReport(report, title, view), Output(fmt, as_json, fields, jq), report.total)
 
 
 class ExportFormat(enum.StrEnum):
@@ -1223,7 +1368,7 @@ def export(
         _option(
             "--group",
             metavar="BY",
-            help="timelinejs: group slides by era or tag.",
+            help="timelinejs: group slides by era or tag (default: era).",
             autocompletion=completion.fixed(("era", "tag")),
         ),
     ] = "era",

@@ -419,8 +419,13 @@ class _Builder:
         target.parent.mkdir(parents=True, exist_ok=True)
         self.temporary = cache.temporary_for(target, "building")  # names its owner's pid
         os.close(os.open(self.temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        with contextlib.closing(sqlite3.connect(self.temporary)) as db:
-            db.executescript(SCHEMA)
+        try:  # a SIGTERM (Terminated) here, before the caller holds the builder, leaves nothing
+            with contextlib.closing(sqlite3.connect(self.temporary)) as db:
+                db.executescript(SCHEMA)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(self.temporary)
+            raise
         self.db: sqlite3.Connection | None = None  # opened once the writer is done
         self.rows: list[tuple[Any, ...]] = []
         self.records: list[tuple[Any, ...]] = []

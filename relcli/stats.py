@@ -25,12 +25,20 @@ class Bucket:
     def total(self) -> int:
         return sum(self.counts.values())
 
-    def to_json(self) -> dict[str, Any]:
-        return {
+    def shares(self) -> dict[str, float]:
+        """Each tone's share of the period's events (0.0 where there are none), 3 decimals."""
+        total = self.total
+        return {t: round(self.counts.get(t, 0) / total, 3) if total else 0.0 for t in TONES}
+
+    def to_json(self, share: bool = False) -> dict[str, Any]:
+        body: dict[str, Any] = {
             "period": self.label,
             **{t: self.counts.get(t, 0) for t in TONES},
             "total": self.total,
         }
+        if share:
+            body.update({f"share_{t}": v for t, v in self.shares().items()})
+        return body
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,7 @@ class Stats:
     by_tone: dict[str, int]
     unit: str  # "year" or "decade"
     series: tuple[Bucket, ...]
+    share: bool = False  # --share: each period's tone shares too
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -51,7 +60,7 @@ class Stats:
             "by_tag": self.by_tag,
             "by_tone": self.by_tone,
             "unit": self.unit,
-            "series": [b.to_json() for b in self.series],
+            "series": [b.to_json(self.share) for b in self.series],
         }
 
 
@@ -67,7 +76,7 @@ def choose_unit(events: Sequence[Event]) -> str:
     return "year" if max(years) - min(years) <= 40 else "decade"
 
 
-def compute(events: Sequence[Event], unit: str | None = None) -> Stats:
+def compute(events: Sequence[Event], unit: str | None = None, share: bool = False) -> Stats:
     unit = unit or choose_unit(events)
     decades = Counter(f"{e.date.year // 10 * 10}s" for e in events)
     by_decade = dict(sorted(decades.items()))
@@ -85,4 +94,4 @@ def compute(events: Sequence[Event], unit: str | None = None) -> Stats:
         for year in range(first, last + 1, step):
             label = str(year) if unit == "year" else f"{year}s"
             series.append(Bucket(label, year, dict(per.get(year, Counter()))))
-    return Stats(len(events), by_decade, by_kind, by_tag, by_tone, unit, tuple(series))
+    return Stats(len(events), by_decade, by_kind, by_tag, by_tone, unit, tuple(series), share)

@@ -74,12 +74,14 @@ def test_bundles_build_like_named_tuples() -> None:
     from relcli.query import EventFilter
     from relcli.render import RenderOptions
 
-    assert RenderOptions() == RenderOptions(100, False, False)
+    assert RenderOptions() == RenderOptions(100, False, False, False, None)
     assert RenderOptions(60, color=True).width == 60 and RenderOptions(60, color=True).color
     assert EventFilter(limit=3).limit == 3 and EventFilter().actors == ()
-    assert repr(RenderOptions()) == "RenderOptions(width=100, styled=False, color=False)"
+    assert repr(RenderOptions()) == (
+        "RenderOptions(width=100, styled=False, color=False, short=False, total=None)"
+    )
     with pytest.raises(TypeError):
-        RenderOptions(1, 2, 3, 4)
+        RenderOptions(1, 2, 3, 4, 5, 6)
     with pytest.raises(TypeError):
         RenderOptions(80, width=90)
     with pytest.raises(TypeError):

@@ -25,22 +25,33 @@ FORMATS: dict[str, tuple[str, str]] = {
 
 
 class RenderOptions(Bundle):
-    _fields = ("width", "styled", "color")
+    _fields = ("width", "styled", "color", "short", "total")
     __slots__ = _fields
-    _defaults: ClassVar[dict[str, Any]] = {"width": 100, "styled": False, "color": False}
+    _defaults: ClassVar[dict[str, Any]] = {
+        "width": 100,
+        "styled": False,
+        "color": False,
+        "short": False,
+        "total": None,
+    }
     width: int
     styled: bool  # bold/dim/underline allowed (a terminal)
     color: bool  # colours allowed too (a terminal without NO_COLOR)
+    short: bool  # --short: one line per record
+    total: int | None  # how many records matched before --limit (for the count line)
 
 
 class Listing(Bundle):
-    """Many records of one kind: ``event``, ``treaty`` or ``quote``."""
+    """Many records of one kind: ``event``, ``treaty`` or ``quote``; ``words``: folded words of
+    a ``--search``, highlighted on a terminal."""
 
-    _fields = ("kind", "records", "dataset")
+    _fields = ("kind", "records", "dataset", "words")
     __slots__ = _fields
+    _defaults: ClassVar[dict[str, Any]] = {"words": ()}
     kind: str
     records: Sequence[Event | Treaty | Quote | Actor]
     dataset: Dataset
+    words: Sequence[str]
 
 
 class TreatyDetail(Bundle):
@@ -125,10 +136,15 @@ class Vocabulary(Bundle):
 
 
 class StatsReport(Bundle):
-    _fields = ("stats", "title")
+    """``relcli stats``; ``view``: ``summary`` (the chart and the most frequent kinds and tags,
+    one screen), or one full breakdown: ``year``, ``decade``, ``kind``, ``tag``, ``tone``."""
+
+    _fields = ("stats", "title", "view")
     __slots__ = _fields
+    _defaults: ClassVar[dict[str, Any]] = {"view": "summary"}
     stats: Any  # stats.Stats
     title: str
+    view: str
 
 
 class SourcesSummary(Bundle):
@@ -262,7 +278,7 @@ def json_records(document: Document) -> list[dict[str, Any]]:
     row per kind of record.
     """
     if isinstance(document, StatsReport):
-        return [b.to_json() for b in document.stats.series]
+        return [b.to_json(document.stats.share) for b in document.stats.series]
     if isinstance(document, SourcesSummary):
         return document.report.rows()
     if isinstance(document, Projection):

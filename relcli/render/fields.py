@@ -60,7 +60,16 @@ FIELDS: dict[str, list[str]] = {
     "tag": ["tag", "meaning", "events"],
     "kind": ["kind", "meaning", "events"],
     "era": ["id", "name", "from", "to", "events", "summary"],
-    "stats": ["period", "cooperative", "neutral", "confrontational", "total"],
+    "stats": [
+        "period",
+        "cooperative",
+        "neutral",
+        "confrontational",
+        "total",
+        "share_cooperative",  # with --share
+        "share_neutral",
+        "share_confrontational",
+    ],
     "sources": ["records", "total", "beyond_encyclopedia", "share", "only_encyclopedia"],
     "compare": [
         "period",

@@ -184,6 +184,8 @@ def rows(document: Document) -> tuple[list[str], list[list[str]]]:
         return columns, [[cell(c, row.get(c)) for c in columns] for row in document.rows]
     kind = kind_of(document)
     columns = COLUMNS[kind]
+    if isinstance(document, StatsReport) and document.stats.share:
+        columns = [*columns, "share_cooperative", "share_neutral", "share_confrontational"]
     records = json_records(document)
     if kind == "treaty-on":
         records = [_flat_snapshot(r) for r in records]

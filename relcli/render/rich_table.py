@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
-from itertools import groupby
 from typing import Any
 
 from rich import box
@@ -18,6 +17,7 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.padding import Padding
 from rich.rule import Rule
 from rich.segment import Segment
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -39,12 +39,11 @@ from . import (
     TreatyDetail,
     Vocabulary,
 )
-from .plain import column_widths, event_lines, names
+from .layout import TONE_COLOUR as TONE_STYLE
+from .layout import TONE_MARK as TONE_CHAR
 from .safety import clean
 
-TONE_STYLE = {"cooperative": "green", "neutral": "yellow", "confrontational": "red"}
 # Bars stay readable without colour: each tone has its own shade.
-TONE_CHAR = {"cooperative": "█", "neutral": "▒", "confrontational": "░"}
 
 
 def _t(text: str, style: str = "", *, one_line: bool = False) -> Text:
@@ -98,11 +97,16 @@ def _renderables(document: Document, options: RenderOptions) -> Iterable[Rendera
         yield from _quote_sheet(document)
     elif isinstance(document, ActorDetail):
         yield from _actor_sheet(document)
-    elif isinstance(document, SearchResults):
-        yield from _search_results(document)
-    elif isinstance(document, DayView):
-        as_hits = SearchResults(document.label, (), document.entries, document.dataset)
-        yield from _search_results(as_hits, "what")
+    elif isinstance(document, SearchResults | DayView):
+        from .layout import hit_rows
+
+        hits, words = (
+            (document.hits, document.words)
+            if isinstance(document, SearchResults)
+            else (document.entries, ())
+        )
+        heading = "match" if isinstance(document, SearchResults) else "what"
+        yield _Lines(lambda width: hit_rows(hits, document.dataset, width, words, heading))
     elif isinstance(document, Vocabulary):
         yield _vocabulary(document)
     elif isinstance(document, StatsReport):
@@ -116,7 +120,9 @@ def _renderables(document: Document, options: RenderOptions) -> Iterable[Rendera
     elif isinstance(document, Projection):
         yield _projection(document)
     elif document.kind == "event":
-        yield from _timeline(document.records, document.dataset)  # type: ignore[arg-type]
+        from .layout import timeline
+
+        yield _Lines(lambda width: timeline(document.records, document.dataset, width))  # type: ignore[arg-type]
     elif document.kind == "treaty":
         yield _treaty_table(document.records, options.width)  # type: ignore[arg-type]
     elif document.kind == "quote":
@@ -127,72 +133,34 @@ def _renderables(document: Document, options: RenderOptions) -> Iterable[Rendera
         raise ValueError(f"no table view for {document.kind}")
 
 
-class _EventRows:
-    """Events as three columns — date, title and id, people and tags — laid out by hand.
+class _Lines:
+    """Rows of ``layout`` (the one row layout) inside a Rich view, at the width Rich gives."""
 
-    A Rich ``Table`` measures and pads every cell through several passes (~0.7 ms a row, a
-    tenth of a second for a few years of events). The layout here is the one such a table
-    gave (date as wide as its longest value, the rest split 3:2, two spaces between columns),
-    built from Rich's own word wrapping, at about a tenth of the cost.
-    """
-
-    def __init__(self, events: Sequence[Event], dataset: Dataset) -> None:
-        self.events = events
-        self.dataset = dataset
+    def __init__(self, build: Any) -> None:
+        self.build = build  # width -> list[layout.Line]
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        if not self.events:
-            return
-        new_line = Segment.line()
-        if console.color_system is None:  # a pipe or a file: the same layout from plain strings
-            for line in event_lines(self.events, self.dataset, options.max_width):
-                yield Segment(line)
-                yield new_line
-            return
-        dates = [human_span(e.date, e.end_date) for e in self.events]
-        date_width, title_width, who_width = column_widths(dates, options.max_width)
-        gap = Segment("  ")
-        for event, span in zip(self.events, dates, strict=True):
-            date = Text(span, style=f"bold {TONE_STYLE.get(event.tone, '')}")
-            title = _t(event.title, "bold", one_line=True)
-            title.append_text(Text("  ")).append_text(_t(event.id, "dim cyan"))
-            who = _t(names(self.dataset, event.actors), "dim")
-            if event.tags:
-                if who:
-                    who.append("\n")
-                who.append_text(_t(" ".join(f"#{t}" for t in event.tags), "dim italic"))
-            titles = title.wrap(console, title_width, overflow="ellipsis")
-            whos = who.wrap(console, who_width, overflow="ellipsis") if who else []
-            date.set_length(date_width)
-            for row in range(max(len(titles), len(whos), 1)):
-                if row == 0:
-                    yield from _segments(date, console)
-                else:
-                    yield Segment(" " * date_width)
-                yield gap
-                part = titles[row] if row < len(titles) else Text()
-                part.set_length(title_width)
-                yield from _segments(part, console)
-                if row < len(whos):
-                    yield gap
-                    yield from _segments(whos[row], console)
-                yield new_line
+        from .layout import style_of
+
+        for line in self.build(options.max_width):
+            text = Text(no_wrap=True, overflow="ignore", end="")
+            for piece, style in line:
+                text.append(piece, style=style_of(style) if style else "")
+            text.rstrip()
+            yield from text.render(console)
+            yield Segment.line()
 
 
-def _segments(text: Text, console: Console) -> Iterable[Segment]:
-    """A Text's own segments under its base style (``Text.render`` leaves that to the caller)."""
-    segments = text.render(console)
-    return Segment.apply_style(segments, console.get_style(text.style)) if text.style else segments
+def _event_rows(events: Sequence[Event], dataset: Dataset) -> _Lines:
+    from .layout import event_rows
+
+    return _Lines(lambda width: event_rows(events, dataset, width))
 
 
-def _event_rows(events: Sequence[Event], dataset: Dataset) -> _EventRows:
-    return _EventRows(events, dataset)
+def _names(dataset: Dataset, actor_ids: Sequence[str]) -> str:
+    from .layout import _names as names
 
-
-def _timeline(events: Sequence[Event], dataset: Dataset) -> Iterable[RenderableType]:
-    for year, group in groupby(events, key=lambda e: e.date.year):
-        yield Rule(Text(str(year), style="bold"), align="left", characters="─")
-        yield _event_rows(list(group), dataset)
+    return names(dataset, actor_ids)
 
 
 def _party_state(state: Any) -> str:
@@ -225,7 +193,9 @@ def _treaty_table(treaties: Sequence[Treaty], width: int) -> Table:
     return table
 
 
-def _quote_block(quote: Quote, dataset: Dataset) -> RenderableType:
+def _quote_block(quote: Quote, dataset: Dataset) -> Iterable[RenderableType]:
+    """A quote in a listing: who and when with its id, the words, the context, then each source
+    on lines of its own (the URL whole)."""
     speaker = dataset.actor_by_id.get(quote.speaker)
     head = Text(quote.date.human(), style="bold")
     head.append("  ")
@@ -234,30 +204,26 @@ def _quote_block(quote: Quote, dataset: Dataset) -> RenderableType:
     body = Text("“", style="italic")
     body.append_text(_t(quote.text, "italic"))
     body.append("”", style="italic")
-    context = _t(quote.context, "dim")
+    yield head
+    yield Padding(Group(body, _t(quote.context, "dim")), (0, 0, 0, 4))
     for source in quote.sources:
-        context.append_text(Text("  ")).append_text(_source_text(source))
-    return Group(head, Padding(Group(body, context), (0, 0, 1, 4)))
+        yield from _source_lines(source, indent=4, style="dim")
+    yield Text("")
 
 
 def _quote_list(quotes: Sequence[Quote], dataset: Dataset) -> Iterable[RenderableType]:
     for quote in quotes:
-        yield _quote_block(quote, dataset)
+        yield from _quote_block(quote, dataset)
 
 
-def _source_text(source: Source) -> Text:
-    text = _t(source.title, "dim", one_line=True)
-    by = ", ".join(
-        part
-        for part in (source.publisher, source.published.human() if source.published else None)
-        if part
-    )
-    if by:
-        text.append_text(_t(f" — {by}", "dim", one_line=True))
-    text.append(" <")
-    text.append_text(_t(source.url, "dim underline", one_line=True))
-    text.append(">")
-    return text
+def _source_lines(source: Source, indent: int = 2, style: str = "") -> Iterable[RenderableType]:
+    """One source as a citation to paste: title, publisher and date on a line (wrapped), then
+    the URL on a line of its own, never wrapped or cut (a hyperlink on a terminal)."""
+    words = citation(source).removesuffix(source.url).rstrip()
+    yield Padding(_t(words, style), (0, 0, 0, indent))
+    url = _t(source.url, "", one_line=True)
+    url.stylize(Style(underline=True, dim=style == "dim", link=source.url))
+    yield WholeLine(Text(" " * indent).append_text(url))
 
 
 def _heading(text: str) -> Rule:
@@ -265,11 +231,11 @@ def _heading(text: str) -> Rule:
 
 
 def _sources(sources: Sequence[Source]) -> Iterable[RenderableType]:
-    yield _heading("Sources")
-    for source in sources:
-        line = Text("• ")
-        line.append_text(_source_text(source))
-        yield line
+    yield _heading("Sources (to cite)")
+    for n, source in enumerate(sources):
+        if n:
+            yield Text("")
+        yield from _source_lines(source)
 
 
 def _facts(*rows: tuple[str, Text] | None) -> Table:
@@ -466,7 +432,7 @@ def _event_sheet(detail: EventDetail) -> Iterable[RenderableType]:
         ("Date", Text(human_span(event.date, event.end_date))),
         ("Kind", _t(event.kind)),
         ("Tone", Text(event.tone, style=TONE_STYLE.get(event.tone, ""))),
-        ("Actors", _t(names(detail.dataset, event.actors))) if event.actors else None,
+        ("Actors", _t(_names(detail.dataset, event.actors))) if event.actors else None,
         ("Tags", _t(", ".join(event.tags))) if event.tags else None,
         ("Id", _t(event.id)),
     )
@@ -517,12 +483,7 @@ def _quote_sheet(detail: QuoteDetail) -> Iterable[RenderableType]:
         (1, 0, 0, 0),
     )
     yield Padding(_t(quote.context), (1, 0))
-    yield _heading("Sources (to cite)")
-    for source in quote.sources:
-        words = citation(source).removesuffix(source.url).rstrip()
-        yield Padding(_t(words), (0, 0, 0, 2))
-        yield WholeLine(Text("  ").append_text(_t(source.url, "underline", one_line=True)))
-        yield Text("")
+    yield from _sources(quote.sources)
 
 
 def _role_text(role: Role) -> str:
@@ -563,31 +524,6 @@ def _actor_sheet(detail: ActorDetail) -> Iterable[RenderableType]:
         yield from _quote_list(detail.quotes, detail.dataset)
     if actor.sources:
         yield from _sources(actor.sources)
-
-
-def _highlighted(text: str, words: Sequence[str], style: str = "") -> Text:
-    from ..search import highlight_spans
-
-    result = _t(text, style, one_line=True)
-    if result.plain == " ".join(text.split()):
-        for start, end in highlight_spans(result.plain, words):
-            result.stylize("bold reverse", start, end)
-    return result
-
-
-def _search_results(results: SearchResults, heading: str = "match") -> Iterable[RenderableType]:
-    table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
-    table.add_column("type", no_wrap=True, style="dim")
-    table.add_column("date", no_wrap=True)
-    table.add_column(heading, ratio=1)
-    for hit in results.hits:
-        title = _highlighted(hit.title, results.words, "bold" if hit.type != "quote" else "italic")
-        if hit.type == "quote":
-            speaker = results.dataset.actor_by_id.get(hit.record.speaker)
-            title = Text.assemble(_t(speaker.name if speaker else "", "cyan"), ": “", title, "”")
-        title.append_text(Text("  ")).append_text(_t(hit.id, "dim cyan"))
-        table.add_row(_t(hit.type), Text(hit.date.human() if hit.date else "—"), title)
-    yield table
 
 
 def _office_table(vocabulary: Vocabulary) -> Table:
@@ -662,6 +598,8 @@ def _sources_summary(summary: SourcesSummary) -> Iterable[RenderableType]:
 
 
 def _stats(report: StatsReport, options: RenderOptions) -> Iterable[RenderableType]:
+    """The summary fits one screen: totals by tone, the chart, the most frequent kinds and tags.
+    ``--by`` shows one breakdown in full instead (``--share``: percentages)."""
     stats = report.stats
     yield _t(f"{report.title}: {stats.total} events", "bold")
     if not stats.total:
@@ -670,6 +608,33 @@ def _stats(report: StatsReport, options: RenderOptions) -> Iterable[RenderableTy
     for tone in TONES:
         tones.append(f"{TONE_CHAR[tone]} {tone} {stats.by_tone[tone]}   ", style=TONE_STYLE[tone])
     yield tones
+    view = report.view
+    if view in ("summary", "year", "decade"):
+        yield from _chart(stats, options)
+    if view == "summary":
+        for label, counts in (
+            ("Most frequent kinds", stats.by_kind),
+            ("Most frequent tags", stats.by_tag),
+        ):
+            top = list(counts.items())[:6]
+            if top:
+                line = Text(f"{label}: ", style="bold")
+                line.append(" · ".join(f"{k} {n}" for k, n in top))
+                yield line
+        yield _t(
+            "Full lists: --by decade, year, kind, tag or tone; --share for percentages.", "dim"
+        )
+    elif view in ("year", "decade"):
+        yield _heading(f"By {stats.unit}")
+        yield _series_table(stats)
+    else:
+        counts = {"kind": stats.by_kind, "tag": stats.by_tag, "tone": stats.by_tone}[view]
+        yield _heading(f"By {view}")
+        total = stats.total if view != "tag" else None
+        yield _counts(counts, view, stats.total if stats.share else None, total)
+
+
+def _chart(stats: Any, options: RenderOptions) -> Iterable[RenderableType]:
     yield _heading(f"Events per {stats.unit}, by tone")
     label_width = max(len(b.label) for b in stats.series)
     count_width = max(len(str(b.total)) for b in stats.series)
@@ -685,20 +650,39 @@ def _stats(report: StatsReport, options: RenderOptions) -> Iterable[RenderableTy
             line.append(TONE_CHAR[tone] * cells, style=TONE_STYLE[tone])
         line.append(f" {bucket.total}" if bucket.total else "", style="dim")
         yield line
-    yield _heading("By decade")
-    yield _counts(stats.by_decade, "decade")
-    yield _heading("By kind")
-    yield _counts(stats.by_kind, "kind")
-    yield _heading("By tag")
-    yield _counts(stats.by_tag, "tag")
 
 
-def _counts(counts: dict[str, int], label: str) -> Table:
+def _series_table(stats: Any) -> Table:
+    """Per period: events of each tone and in all (or, with --share, each tone's share)."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column(stats.unit)
+    for tone in TONES:
+        table.add_column(tone, justify="right", style=TONE_STYLE[tone])
+    table.add_column("total", justify="right")
+    for bucket in stats.series:
+        if not bucket.total:
+            continue
+        if stats.share:
+            cells = [f"{v:.0%}" for v in bucket.shares().values()]
+        else:
+            cells = [str(bucket.counts.get(t, 0)) for t in TONES]
+        table.add_row(bucket.label, *cells, str(bucket.total))
+    return table
+
+
+def _counts(
+    counts: dict[str, int], label: str, share_of: int | None = None, total: int | None = None
+) -> Table:
     table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 2))
     table.add_column(label)
     table.add_column("events", justify="right")
+    if share_of:
+        table.add_column("share", justify="right")
     for key, n in counts.items():
-        table.add_row(_t(key), str(n))
+        cells = [_t(key), str(n)]
+        if share_of:
+            cells.append(f"{n / share_of:.0%}")
+        table.add_row(*cells)
     return table
 
 

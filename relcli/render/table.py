@@ -1,35 +1,92 @@
 """Human-readable tables, the default format.
 
-Every view is drawn with Rich (``rich_table``), except the two that can run to thousands of
-rows: a timeline or search results going to a pipe or a file are plain text laid out by
-``plain`` on Rich's rules without importing Rich at all (property tests require the same bytes
-from both).
+The row views — the timeline, search hits, ``on`` and every ``--short`` view — come from
+``layout`` (one layout, plain to a pipe, the same text with ANSI styles on a terminal, no Rich
+import). Sheets and tables (treaty, event, quote, actor, stats…) are drawn with Rich
+(``rich_table``). On a terminal, listing views end with a count line (how many, over which
+dates, how many more a ``--limit`` left out) and the tone legend where tone marks are shown.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from . import DayView, Document, Listing, RenderOptions, SearchResults
 
 
 def render(document: Document, options: RenderOptions) -> str:
-    if not options.styled:
-        text = None
-        width = max(options.width, 20)  # as rich_table's console
-        if type(document) is Listing and document.kind == "event":
-            from .plain import timeline
+    from . import layout
 
-            text = timeline(document.records, document.dataset, width)  # type: ignore[arg-type]
-        elif type(document) is SearchResults:
-            from .plain import search_table
+    width = max(options.width, 20)
+    lines = _rows(document, width, options.short)
+    if lines is not None:
+        text = layout.render(lines, options) if lines else ""
+    else:
+        from .rich_table import render as draw
 
-            text = search_table(document, width)
-        elif type(document) is DayView:
-            from .plain import search_table
+        text = draw(document, options)
+    if options.styled:
+        footer = count_line(document, options.total)
+        if footer:
+            text += layout.render([[(footer, "note")]], options)
+    return text
 
-            as_hits = SearchResults(document.label, (), document.entries, document.dataset)
-            text = search_table(as_hits, width, "what")
-        if text is not None:
-            return text
-    from .rich_table import render as draw
 
-    return draw(document, options)
+def _rows(document: Document, width: int, short: bool) -> list[Any] | None:
+    from . import layout
+
+    kind = type(document)
+    if kind is Listing and document.kind == "event":  # type: ignore[union-attr]
+        events, words = document.records, document.words  # type: ignore[union-attr]
+        if short:
+            return layout.short_events(events, width, words)  # type: ignore[arg-type]
+        return layout.timeline(events, document.dataset, width, words)  # type: ignore[arg-type, union-attr]
+    if kind is Listing and document.kind == "quote" and short:  # type: ignore[union-attr]
+        return layout.short_quotes(document.records, document.dataset, width)  # type: ignore[arg-type, union-attr]
+    if kind is SearchResults:
+        hits, words, heading = document.hits, document.words, "match"  # type: ignore[union-attr]
+    elif kind is DayView:
+        hits, words, heading = document.entries, (), "what"  # type: ignore[union-attr]
+    else:
+        return None
+    if short:
+        return layout.short_hits(hits, document.dataset, width, words)  # type: ignore[union-attr]
+    return layout.hit_rows(hits, document.dataset, width, words, heading)  # type: ignore[union-attr]
+
+
+_NOUNS = {"event": "event", "quote": "quote", "treaty": "treaty", "actor": "actor"}
+
+
+def count_line(document: Document, total: int | None) -> str | None:
+    """``345 events · 12 Feb 2013 – 27 Nov 2026`` (and ``… 325 more; use --limit``), or None
+    for a view that is not a listing or lists nothing."""
+    from ..dates import human_span
+
+    if isinstance(document, Listing):
+        records, noun = document.records, _NOUNS.get(document.kind, "record")
+        dated = [getattr(r, "date", None) for r in records] if noun in ("event", "quote") else []
+    elif isinstance(document, SearchResults):
+        records, noun = document.hits, "match"
+        dated = [h.date for h in records if h.date is not None]
+    elif isinstance(document, DayView):
+        records, noun = document.entries, "entry"
+        dated = [e.date for e in records]
+    else:
+        return None
+    shown = len(records)
+    if not shown:
+        return None
+    plural = {"match": "matches", "entry": "entries", "treaty": "treaties"}.get(noun, noun + "s")
+    line = f"{shown} {noun if shown == 1 else plural}"
+    dated = [d for d in dated if d is not None]
+    if dated:
+        first = min(dated, key=lambda d: d.sort_key())
+        last = max(dated, key=lambda d: (d.end, d.sort_key()))
+        line += f" · {human_span(first, last) if first != last else first.human()}"
+    if isinstance(document, Listing) and document.kind == "event":
+        from .layout import LEGEND
+
+        line += f" · {LEGEND}"
+    if total is not None and total > shown:
+        line += f" · … {total - shown} more; use --limit"
+    return line
