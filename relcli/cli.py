@@ -241,18 +241,32 @@ JqOpt = Annotated[
     str | None,
     _option("--jq", metavar="EXPR", help="Filter the JSON output with a jq expression."),
 ]
+CsvRawOpt = Annotated[
+    bool,
+    typer.Option(
+        "--csv-raw",
+        help="CSV for programs, not spreadsheets: keep cells starting with = + - @ tab or "
+        "carriage return as they are (by default they get a ' in front).",
+    ),
+]
 
 
 class Output(Bundle):
-    """How a command's answer is written: format, selected fields, jq filter."""
+    """How a command's answer is written: format, selected fields, jq filter, raw CSV cells."""
 
-    _fields = ("fmt", "as_json", "fields", "jq")
+    _fields = ("fmt", "as_json", "fields", "jq", "csv_raw")
     __slots__ = _fields
-    _defaults: ClassVar[dict[str, Any]] = {"as_json": False, "fields": None, "jq": None}
+    _defaults: ClassVar[dict[str, Any]] = {
+        "as_json": False,
+        "fields": None,
+        "jq": None,
+        "csv_raw": False,
+    }
     fmt: Format
     as_json: bool
     fields: str | None
     jq: str | None
+    csv_raw: bool
 
     @property
     def format_name(self) -> str:
@@ -274,7 +288,7 @@ def _terminal_width() -> int:
         return 100
 
 
-def render_options(stream: object = None) -> RenderOptions:
+def render_options(stream: object = None, *, csv_raw: bool = False) -> RenderOptions:
     """Styles only on a terminal (or FORCE_COLOR); NO_COLOR drops colours, TERM=dumb all styles."""
     stream = stream or sys.stdout
     env = os.environ
@@ -285,7 +299,7 @@ def render_options(stream: object = None) -> RenderOptions:
     forced = bool(env.get("FORCE_COLOR"))
     styled = forced or (is_tty and env.get("TERM") != "dumb")
     color = styled and not env.get("NO_COLOR")
-    return RenderOptions(width=_terminal_width(), styled=styled, color=color)
+    return RenderOptions(width=_terminal_width(), styled=styled, color=color, csv_raw=csv_raw)
 
 
 def _write(text: str) -> None:
@@ -347,6 +361,10 @@ def emit(document: Document, out: Output, count: int | None = None) -> None:
             return
         document = field_selection.project(document, field_selection.parse(out.fields, document))
     name = out.format_name
+    if out.csv_raw and name != "csv":
+        raise UsageProblem(
+            f"--csv-raw applies to CSV output, not {name}; use --format csv or drop it"
+        )
     if out.jq is not None:
         if name != "json":
             raise UsageProblem(f"--jq works on JSON output; drop --format {name}")
@@ -363,7 +381,7 @@ def emit(document: Document, out: Output, count: int | None = None) -> None:
                 sys.stderr.flush()
             raise typer.Exit(halted.code) from None
         return
-    options = render_options()
+    options = render_options(csv_raw=out.csv_raw)
     text = renderer(name)(document, options)
     if name != "table":
         text = _for_terminal(text)
@@ -474,6 +492,7 @@ def timeline(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """Events in date order, grouped by year.
 
@@ -482,7 +501,7 @@ def timeline(
     dataset, events = _events(
         ctx, start, end, actor, tag, kind, treaty, search, during, limit, reverse
     )
-    emit(Listing("event", events, dataset), Output(fmt, as_json, fields, jq), len(events))
+    emit(Listing("event", events, dataset), Output(fmt, as_json, fields, jq, csv_raw), len(events))
 
 
 @app.command()
@@ -502,6 +521,7 @@ def treaty(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """One treaty: status as a whole and per party, milestones, linked events and quotes, sources.
 
@@ -520,7 +540,10 @@ def treaty(
         from .treatystate import Snapshot
 
         snapshot = Snapshot(found, days.start, days.end)
-    emit(TreatyDetail(found, events, quotes, dataset, snapshot), Output(fmt, as_json, fields, jq))
+    emit(
+        TreatyDetail(found, events, quotes, dataset, snapshot),
+        Output(fmt, as_json, fields, jq, csv_raw),
+    )
 
 
 @app.command()
@@ -544,6 +567,7 @@ def treaties(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """All treaties and agreements, by date signed, with each party's state.
 
@@ -559,7 +583,9 @@ def treaties(
     wanted = query.status_named(status) if status else None
     found = query.treaties_matching(dataset, wanted)
     if days is None:
-        emit(Listing("treaty", found, dataset), Output(fmt, as_json, fields, jq), len(found))
+        emit(
+            Listing("treaty", found, dataset), Output(fmt, as_json, fields, jq, csv_raw), len(found)
+        )
         return
     from .dates import range_label
     from .render import TreatiesOn
@@ -570,7 +596,7 @@ def treaties(
         snapshots = [s for s in snapshots if s.signed_by_then]
     emit(
         TreatiesOn(snapshots, range_label(days)),
-        Output(fmt, as_json, fields, jq),
+        Output(fmt, as_json, fields, jq, csv_raw),
         len(snapshots),
     )
 
@@ -597,6 +623,7 @@ def quotes(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """Verbatim quotes with speaker, date, context and source.
 
@@ -615,7 +642,7 @@ def quotes(
         reverse=reverse,
         periods=_during(dataset, during),
     )
-    emit(Listing("quote", found, dataset), Output(fmt, as_json, fields, jq), len(found))
+    emit(Listing("quote", found, dataset), Output(fmt, as_json, fields, jq, csv_raw), len(found))
 
 
 @app.command()
@@ -634,6 +661,7 @@ def quote(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """One quote in full: text, who said it and the office they held then, date, context,
     linked event, and its sources as citations to paste.
@@ -647,7 +675,7 @@ def quote(
     speaker = dataset.actor_by_id.get(found.speaker)
     offices = query.office_holders(dataset, found.date.range, actor=speaker) if speaker else []
     linked = dataset.event_by_id.get(found.event) if found.event else None
-    emit(QuoteDetail(found, offices, linked, dataset), Output(fmt, as_json, fields, jq))
+    emit(QuoteDetail(found, offices, linked, dataset), Output(fmt, as_json, fields, jq, csv_raw))
 
 
 @app.command()
@@ -666,6 +694,7 @@ def event(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """One event in full, with its sources, treaties and quotes.
 
@@ -675,7 +704,7 @@ def event(
     found = query.event_by_id(dataset, event_id)
     linked = [dataset.treaty_by_id[t] for t in found.treaties]
     said = query.quotes_of_events(dataset, [found])
-    emit(EventDetail(found, linked, said, dataset), Output(fmt, as_json, fields, jq))
+    emit(EventDetail(found, linked, said, dataset), Output(fmt, as_json, fields, jq, csv_raw))
 
 
 @app.command()
@@ -703,6 +732,7 @@ def actors(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """People and institutions in the data, with their dated roles.
 
@@ -717,10 +747,10 @@ def actors(
         raise NotFound("country", country, query.suggest(country, COUNTRIES))
     if days is not None:
         rows = query.office_holders(dataset, days, country, role)
-        emit(Vocabulary("office", rows), Output(fmt, as_json, fields, jq), len(rows))
+        emit(Vocabulary("office", rows), Output(fmt, as_json, fields, jq, csv_raw), len(rows))
         return
     found = query.actors_matching(dataset, country, role)
-    emit(Listing("actor", found, dataset), Output(fmt, as_json, fields, jq), len(found))
+    emit(Listing("actor", found, dataset), Output(fmt, as_json, fields, jq, csv_raw), len(found))
 
 
 @app.command()
@@ -740,6 +770,7 @@ def actor(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """One actor: roles, the events they took part in and what they said.
 
@@ -752,7 +783,7 @@ def actor(
     found = query.actor_by_name(dataset, name)
     if days is not None:
         rows = query.office_holders(dataset, days, actor=found)
-        out = Output(fmt, as_json, fields, jq)
+        out = Output(fmt, as_json, fields, jq, csv_raw)
         if not rows:
             from .dates import range_label
 
@@ -764,7 +795,7 @@ def actor(
     detail = ActorDetail(
         found, query.events_of_actor(dataset, found), query.quotes_of_actor(dataset, found), dataset
     )
-    emit(detail, Output(fmt, as_json, fields, jq))
+    emit(detail, Output(fmt, as_json, fields, jq, csv_raw))
 
 
 @app.command()
@@ -774,6 +805,7 @@ def eras(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """Named periods usable with --during, with their dates and number of events.
 
@@ -791,7 +823,7 @@ def eras(
         }
         for era in dataset.eras
     ]
-    emit(Vocabulary("era", rows), Output(fmt, as_json, fields, jq), len(rows))
+    emit(Vocabulary("era", rows), Output(fmt, as_json, fields, jq, csv_raw), len(rows))
 
 
 def _vocabulary(ctx: typer.Context, what: str, out: Output) -> None:
@@ -809,12 +841,13 @@ def tags(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """The tag vocabulary, with the number of events carrying each tag.
 
     Example: relcli tags --format csv
     """
-    _vocabulary(ctx, "tag", Output(fmt, as_json, fields, jq))
+    _vocabulary(ctx, "tag", Output(fmt, as_json, fields, jq, csv_raw))
 
 
 @app.command()
@@ -824,12 +857,13 @@ def kinds(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """The kinds of event, with the number of events of each kind.
 
     Example: relcli kinds
     """
-    _vocabulary(ctx, "kind", Output(fmt, as_json, fields, jq))
+    _vocabulary(ctx, "kind", Output(fmt, as_json, fields, jq, csv_raw))
 
 
 @app.command()
@@ -858,6 +892,7 @@ def search(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """Search events, treaties, quotes, actors and eras at once, best matches first.
 
@@ -870,7 +905,11 @@ def search(
     types = tuple(_search_type(t) for t in kind) if kind else searching.TYPES
     hits = searching.search(dataset, text, types, limit)
     words = searching.query_words(text)
-    emit(SearchResults(text, words, hits, dataset), Output(fmt, as_json, fields, jq), len(hits))
+    emit(
+        SearchResults(text, words, hits, dataset),
+        Output(fmt, as_json, fields, jq, csv_raw),
+        len(hits),
+    )
 
 
 def _search_type(name: str) -> str:
@@ -899,6 +938,7 @@ def on(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """What happened on this day of the year, across history.
 
@@ -910,7 +950,7 @@ def on(
     month, day_of_month = parse_month_day(day) if day else (today.month, today.day)
     dataset = _state(ctx).dataset
     found = query.on_this_day(dataset, month, day_of_month)
-    emit(Listing("event", found, dataset), Output(fmt, as_json, fields, jq), len(found))
+    emit(Listing("event", found, dataset), Output(fmt, as_json, fields, jq, csv_raw), len(found))
 
 
 def _check_writable(path: Path, force: bool) -> None:
@@ -966,6 +1006,7 @@ def stats(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """Counts by decade, kind, tag and tone, and a chart of the relationship's climate.
 
@@ -988,7 +1029,7 @@ def stats(
         if str(svg) != "-":
             note(f"relcli: wrote {svg} ({report.total} events)")
         return
-    emit(StatsReport(report, title), Output(fmt, as_json, fields, jq), report.total)
+    emit(StatsReport(report, title), Output(fmt, as_json, fields, jq, csv_raw), report.total)
 
 
 class ExportFormat(enum.StrEnum):
@@ -1031,6 +1072,7 @@ def export(
             autocompletion=completion.fixed(("era", "tag")),
         ),
     ] = "era",
+    csv_raw: CsvRawOpt = False,
     force: ForceOpt = False,
 ) -> None:
     """Write the events the timeline filters select to a file, atomically.
@@ -1039,6 +1081,8 @@ def export(
     """
     if query.fold(group) not in ("era", "tag"):
         raise UsageProblem(f'--group must be "era" or "tag", not "{group}"')
+    if csv_raw and to is not ExportFormat.csv:
+        raise UsageProblem(f"--csv-raw applies to CSV output, not {to.value}; drop it")
     _check_writable(path, force)
     dataset, events = _events(ctx, start, end, actor, tag, kind, treaty, search, during)
     if to is ExportFormat.ics:
@@ -1051,7 +1095,8 @@ def export(
 
         text = dumps(timeline_js(events, dataset, query.fold(group))) + "\n"
     else:
-        text = renderer(to.value)(Listing("event", events, dataset), RenderOptions())
+        options = RenderOptions(csv_raw=csv_raw)
+        text = renderer(to.value)(Listing("event", events, dataset), options)
     _write_file(path, text, force)
     if str(path) != "-":
         note(f"relcli: wrote {len(events)} events to {path}")
@@ -1112,6 +1157,7 @@ def compare(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """Periods side by side: events, tone mix, events per year, top kinds, tags and actors,
     treaties signed, entering into force, suspended or ended within each, and quotes.
@@ -1135,7 +1181,7 @@ def compare(
         if str(svg) != "-":
             note(f"relcli: wrote {svg} ({len(rows)} periods)")
         return
-    emit(Comparison(rows), Output(fmt, as_json, fields, jq))
+    emit(Comparison(rows), Output(fmt, as_json, fields, jq, csv_raw))
 
 
 @app.command()
@@ -1145,6 +1191,7 @@ def sources(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """How the data is sourced: records citing beyond an encyclopedia, sources by kind.
 
@@ -1157,7 +1204,7 @@ def sources(
     from .sources import SourcesReport
 
     report = SourcesReport(_state(ctx).dataset)
-    emit(SourcesSummary(report), Output(fmt, as_json, fields, jq))
+    emit(SourcesSummary(report), Output(fmt, as_json, fields, jq, csv_raw))
 
 
 @app.command()

@@ -25,12 +25,18 @@ FORMATS: dict[str, tuple[str, str]] = {
 
 
 class RenderOptions(Bundle):
-    _fields = ("width", "styled", "color")
+    _fields = ("width", "styled", "color", "csv_raw")
     __slots__ = _fields
-    _defaults: ClassVar[dict[str, Any]] = {"width": 100, "styled": False, "color": False}
+    _defaults: ClassVar[dict[str, Any]] = {
+        "width": 100,
+        "styled": False,
+        "color": False,
+        "csv_raw": False,
+    }
     width: int
     styled: bool  # bold/dim/underline allowed (a terminal)
     color: bool  # colours allowed too (a terminal without NO_COLOR)
+    csv_raw: bool  # CSV cells as they are, without the spreadsheet-formula guard (--csv-raw)
 
 
 class Listing(Bundle):
