@@ -158,3 +158,158 @@ def test_csv_round_trip_of_any_text(text: str) -> None:
     assert raw["title"] == text
     assert safe["title"] == ("'" + text if text[:1] in set(FORMULA_STARTS) else text)
     assert safe["title"] == neutralised(text)
+
+
+# ---- Markdown: data shows literally ---------------------------------------------------------------
+
+MARKUP_TITLE = "*bold* _x_ <b>t</b> [a](http://x) `c`"
+# What rendering may produce from relcli's own structure; anything else came from the data.
+TABLE_TAGS = {"table", "thead", "tbody", "tr", "th", "td"}
+DOCUMENT_TAGS = TABLE_TAGS | {"h1", "h2", "p", "strong", "ul", "li", "a"}
+
+
+class Html:
+    """The elements of an HTML fragment and the text of each table cell and heading."""
+
+    def __init__(self, html: str) -> None:
+        from html.parser import HTMLParser
+
+        self.tags: list[str] = []
+        self.cells: list[str] = []
+        self.headings: list[str] = []
+        self.links: list[str] = []
+        outer = self
+
+        class Parser(HTMLParser):
+            def __init__(self) -> None:
+                super().__init__(convert_charrefs=True)
+                self.into: list[str] | None = None
+
+            def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+                outer.tags.append(tag)
+                if tag in ("td", "h1"):
+                    self.into = outer.cells if tag == "td" else outer.headings
+                    self.into.append("")
+                if tag == "a":
+                    outer.links.append(dict(attrs).get("href") or "")
+
+            def handle_endtag(self, tag: str) -> None:
+                if tag in ("td", "h1"):
+                    self.into = None
+
+            def handle_data(self, data: str) -> None:
+                if self.into is not None:
+                    self.into[-1] += data
+
+        parser = Parser()
+        parser.feed(html)
+        parser.close()
+
+
+def markdown_html(text: str) -> str:
+    """``text`` rendered as CommonMark plus GitHub's tables and strikethrough."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(text)
+
+
+def render_markdown(text: str) -> Html:
+    return Html(markdown_html(text))
+
+
+MARKUP = [
+    MARKUP_TITLE,
+    "**strong** __strong__ ~~gone~~ ~x~ $x^2$",
+    "<script>alert(1)</script> <http://x.example> <a@b.example>",
+    "![image](http://x/i.png) [ref][1] [^note]",
+    "a | b || c",
+    "&amp; &#42; &copy; a&b",
+    "# not a heading #",
+    "- not a list",
+    "+ not a list",
+    "1986. not a list",
+    "1) not a list",
+    "> not a quote",
+    "=== not an underline",
+    "--- not a rule",
+    "\\*still\\* literal \\",
+    "snake_case and __dunder__ and _lead and trail_",
+    "Сергей _Лавров_ *Россия*",
+    "    four spaces, not code",
+    "``double`` ```` ",
+]
+
+
+@pytest.mark.parametrize("title", MARKUP)
+def test_markdown_table_shows_data_literally(relcli, write_data, title: str) -> None:  # type: ignore[no-untyped-def]
+    data = write_data(hostile({"events/inf-signed": {"title": title}}))
+    result = relcli("--data", str(data), "timeline", "--format", "md")
+    assert result.code == 0
+    html = render_markdown(result.out)
+    assert set(html.tags) <= TABLE_TAGS, html.tags
+    assert " ".join(title.split()) in html.cells
+    fields = relcli("--data", str(data), "timeline", "--fields", "title", "-f", "md").out
+    assert render_markdown(fields).cells[0] == " ".join(title.split())
+
+
+def test_markdown_of_the_issue_example_has_no_inline_elements(relcli, write_data) -> None:  # type: ignore[no-untyped-def]
+    data = write_data(hostile({"events/inf-signed": {"title": MARKUP_TITLE}}))
+    out = relcli("--data", str(data), "export", "md", "-").out
+    html = render_markdown(out)
+    for tag in ("em", "strong", "a", "code", "b", "img"):
+        assert tag not in html.tags
+    assert MARKUP_TITLE in html.cells
+
+
+def test_markdown_treaty_document_shows_data_literally(relcli, write_data) -> None:  # type: ignore[no-untyped-def]
+    source = {
+        "title": "*Fact* [page](http://evil.example)",
+        "url": "https://example.org/a_(b)_c?x=1&amp;y=2",
+        "publisher": None,
+        "published": None,
+    }
+    data = write_data(
+        hostile(
+            {
+                "treaties/inf-treaty": {
+                    "name": "# INF _Treaty_ <i>x</i> #",
+                    "summary": "- a *list*? 1. no",
+                    "sources": [source],
+                },
+                "events/inf-signed": {"title": "`code` | pipe"},
+            }
+        )
+    )
+    out = relcli("--data", str(data), "treaty", "INF", "--format", "md").out
+    html = render_markdown(out)
+    assert set(html.tags) <= DOCUMENT_TAGS, html.tags
+    assert html.headings == ["# INF _Treaty_ <i>x</i> #"]
+    assert "<p>- a *list*? 1. no</p>" in markdown_html(out)
+    assert "`code` | pipe" in html.cells
+    assert html.links == [source["url"]]  # the source's own link, to exactly its URL
+    assert html.tags.count("a") == 1
+
+
+def test_markdown_keeps_urls_and_snake_case_readable(relcli) -> None:  # type: ignore[no-untyped-def]
+    from relcli.render.markdown import escape
+
+    url = "https://en.wikipedia.org/wiki/Intermediate-Range_Nuclear_Forces_Treaty#History"
+    assert escape(url) == url
+    assert escape("Reagan's 'trust, but verify' (1987)") == "Reagan's 'trust, but verify' (1987)"
+    assert escape("a\nb\tc") == "a b c"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("*_`<>[]()!|~$&#;=+-.)1aZ л:/\\\"' \t")) | st.characters(),
+        max_size=40,
+    )
+)
+def test_markdown_escape_renders_back_to_the_text(text: str) -> None:
+    from relcli.render.markdown import table
+    from relcli.render.safety import clean
+
+    html = render_markdown(table(["title"], [[text]]))
+    assert set(html.tags) <= TABLE_TAGS, (text, html.tags)
+    assert html.cells == [" ".join(clean(text, one_line=True).split())]
