@@ -1077,6 +1077,9 @@ def export(
 ) -> None:
     """Write the events the timeline filters select to a file, atomically.
 
+    timelinejs writes nothing and exits 1 when no event is selected: TimelineJS cannot load an
+    empty timeline.
+
     Example: relcli export ics cold-war.ics --during 'Cold War'
     """
     if query.fold(group) not in ("era", "tag"):

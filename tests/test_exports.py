@@ -313,3 +313,203 @@ def test_markdown_escape_renders_back_to_the_text(text: str) -> None:
     html = render_markdown(table(["title"], [[text]]))
     assert set(html.tags) <= TABLE_TAGS, (text, html.tags)
     assert html.cells == [" ".join(clean(text, one_line=True).split())]
+
+
+# ---- TimelineJS: documents TimelineJS can load ----------------------------------------------------
+
+# The TimelineJS3 JSON format (timeline.knightlab.com/docs/json-format.html): what each object may
+# hold, and which keys it must.
+TIMELINE_KEYS = {"events", "title", "eras", "scale"}
+SLIDE_KEYS = {
+    "start_date",
+    "end_date",
+    "text",
+    "media",
+    "group",
+    "display_date",
+    "background",
+    "autolink",
+    "unique_id",
+}
+ERA_KEYS = {"start_date", "end_date", "text"}
+DATE_KEYS = {
+    "year",
+    "month",
+    "day",
+    "hour",
+    "minute",
+    "second",
+    "millisecond",
+    "display_date",
+    "format",
+}
+TEXT_KEYS = {"headline", "text"}
+
+
+def _number(value: Any, where: str) -> int:
+    assert isinstance(value, int | str) and not isinstance(value, bool), where
+    assert str(value).lstrip("-").isdigit(), f"{where}: {value!r} is not a number"
+    return int(value)
+
+
+def timelinejs_date(value: Any, where: str) -> tuple[int, int, int]:
+    """A TimelineJS date object, as the day TimelineJS places it on (missing parts: the first)."""
+    from datetime import date
+
+    assert isinstance(value, dict) and set(value) <= DATE_KEYS, f"{where}: {value!r}"
+    year = _number(value["year"], f"{where}.year")
+    month = _number(value["month"], f"{where}.month") if "month" in value else 1
+    day = _number(value["day"], f"{where}.day") if "day" in value else 1
+    assert "day" not in value or "month" in value, f"{where}: a day without a month"
+    date(year, month, day)  # a real day: month 1-12, day within the month
+    return (year, month, day)
+
+
+def validate_timelinejs(document: Any) -> list[tuple[tuple[int, int, int], tuple[int, int, int]]]:
+    """Check ``document`` against the TimelineJS3 JSON format; return each era's span."""
+    assert isinstance(document, dict) and set(document) <= TIMELINE_KEYS, document.keys()
+    events = document["events"]
+    assert isinstance(events, list) and events, "TimelineJS needs at least one event"
+    ids = []
+    for index, slide in enumerate(events):
+        where = f"events[{index}]"
+        assert isinstance(slide, dict) and set(slide) <= SLIDE_KEYS, f"{where}: {slide.keys()}"
+        start = timelinejs_date(slide["start_date"], f"{where}.start_date")
+        if "end_date" in slide:
+            assert timelinejs_date(slide["end_date"], f"{where}.end_date") >= start, where
+        text = slide.get("text", {})
+        assert set(text) <= TEXT_KEYS and all(isinstance(v, str) for v in text.values()), where
+        assert isinstance(slide.get("group", ""), str) and isinstance(
+            slide.get("display_date", ""), str
+        )
+        ids.append(slide.get("unique_id"))
+    assert len(set(ids)) == len(ids), "unique_id must be unique"
+    if "title" in document:
+        title = document["title"]
+        assert set(title) <= SLIDE_KEYS and set(title.get("text", {})) <= TEXT_KEYS
+    spans = []
+    for index, era in enumerate(document.get("eras", [])):
+        where = f"eras[{index}]"
+        assert set(era) <= ERA_KEYS and {"start_date", "end_date"} <= set(era), where
+        start = timelinejs_date(era["start_date"], f"{where}.start_date")
+        end = timelinejs_date(era["end_date"], f"{where}.end_date")
+        assert end >= start, where
+        assert set(era.get("text", {})) <= TEXT_KEYS, where
+        spans.append((start, end))
+    return spans
+
+
+ONGOING = {
+    "id": "russo-ukrainian-war",
+    "name": "Russo-Ukrainian War",
+    "aliases": [],
+    "from": "2014-02-20",
+    "to": None,
+    "summary": "Fixture era still running.",
+    "sources": [
+        {"title": "F", "url": "https://example.org/w", "publisher": None, "published": None}
+    ],
+}
+
+
+@pytest.fixture
+def timeline_data(write_data) -> Path:  # type: ignore[no-untyped-def]
+    """The fixture with a running era, an event ending in a year and one ending in a month."""
+    document = hostile(
+        {
+            "events/sep-2013": {"end_date": "2013-11"},
+            "events/inf-violation": {"end_date": "2015"},
+        }
+    )
+    document["eras"].append(ONGOING)
+    return write_data(document)  # type: ignore[no-any-return]
+
+
+def export_timelinejs(relcli, data: Path, *args: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    result = relcli("--data", str(data), "export", "timelinejs", "-", *args)
+    assert result.code == 0, result.err
+    document = json.loads(result.out)
+    validate_timelinejs(document)
+    return document  # type: ignore[no-any-return]
+
+
+def test_timelinejs_ends_are_the_last_day_covered(relcli, timeline_data: Path) -> None:  # type: ignore[no-untyped-def]
+    slides = {s["unique_id"]: s for s in export_timelinejs(relcli, timeline_data)["events"]}
+    assert slides["sep-2013"]["start_date"] == {"year": "2013", "month": "9"}
+    assert slides["sep-2013"]["end_date"] == {"year": "2013", "month": "11", "day": "30"}
+    assert slides["inf-violation"]["end_date"] == {"year": "2015", "month": "12", "day": "31"}
+    assert slides["crimea-annexed"]["end_date"] == {"year": "2014", "month": "3", "day": "21"}
+    assert "end_date" not in slides["year-2013"]  # no end in the data: none invented
+
+
+def test_timelinejs_eras_overlap_the_events_and_running_ones_end_at_the_last(
+    relcli, timeline_data: Path
+) -> None:  # type: ignore[no-untyped-def]
+    everything = export_timelinejs(relcli, timeline_data)
+    eras = {e["text"]["headline"]: e for e in everything["eras"]}
+    assert list(eras) == ["Cold War", "The reset", "Russo-Ukrainian War"]
+    assert eras["The reset"]["end_date"] == {"year": "2012", "month": "12", "day": "31"}
+    assert eras["Cold War"]["end_date"] == {"year": "1991", "month": "12", "day": "26"}
+    # the last day any exported event covers: inf-violation, to the end of 2015
+    assert eras["Russo-Ukrainian War"]["end_date"] == {"year": "2015", "month": "12", "day": "31"}
+
+    since_2013 = export_timelinejs(relcli, timeline_data, "--from", "2013")
+    assert [e["text"]["headline"] for e in since_2013["eras"]] == ["Russo-Ukrainian War"]
+    cold_war = export_timelinejs(relcli, timeline_data, "--during", "Cold War")
+    assert [e["text"]["headline"] for e in cold_war["eras"]] == ["Cold War"]
+    before_war = export_timelinejs(relcli, timeline_data, "--from", "2013", "--to", "2013")
+    assert "eras" not in before_war  # an era overlapping none of the events is left out
+    crimea = export_timelinejs(relcli, timeline_data, "--search", "crimea")
+    assert crimea["eras"][0]["end_date"] == {"year": "2014", "month": "3", "day": "21"}
+
+
+def test_timelinejs_of_the_bundled_data(relcli) -> None:  # type: ignore[no-untyped-def]
+    from relcli import store
+
+    bundled = store.bundled_path()
+    document = export_timelinejs(relcli, bundled)
+    slides = {s["unique_id"]: s for s in document["events"]}
+    assert slides["dana-mission"]["end_date"] == {"year": "1783", "month": "12", "day": "31"}
+    assert all(
+        set(s["end_date"]) == {"year", "month", "day"} for s in slides.values() if "end_date" in s
+    )
+    eras = {e["text"]["headline"]: e["end_date"] for e in document["eras"]}
+    assert {"Russo-Ukrainian War", "Full-scale invasion of Ukraine"} <= set(eras)
+    last = max(
+        timelinejs_date(s.get("end_date", s["start_date"]), s["unique_id"]) for s in slides.values()
+    )
+    assert timelinejs_date(eras["Full-scale invasion of Ukraine"], "era") == last
+    for during in ("Cold War", "Obama", "Russian America", "Full-scale invasion of Ukraine"):
+        export_timelinejs(relcli, bundled, "--during", during, "--group", "tag")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--from", "2030"),
+        ("--tag", "cuba"),
+        ("--search", "no such words"),
+        ("--during", "reset", "--tag", "syria"),
+    ],
+)
+def test_timelinejs_refuses_an_empty_timeline(
+    relcli, tmp_path: Path, args: tuple[str, ...]
+) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "timeline.json"
+    result = relcli("export", "timelinejs", str(target), *args)
+    assert (result.code, result.out) == (1, "")
+    assert result.err.count("\n") == 1 and result.err.startswith("relcli: no events selected")
+    assert "TimelineJS cannot load a timeline without events; nothing written" in result.err
+    assert list(tmp_path.iterdir()) == []
+    to_stdout = relcli("export", "timelinejs", "-", *args)
+    assert (to_stdout.code, to_stdout.out) == (1, "")
+    target.write_text("precious", encoding="utf-8")
+    assert relcli("export", "timelinejs", str(target), "--force", *args).code == 1
+    assert target.read_text(encoding="utf-8") == "precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["timeline.json"]
+
+
+def test_other_exports_of_nothing_are_still_valid_files(relcli) -> None:  # type: ignore[no-untyped-def]
+    assert relcli("export", "json", "-", "--from", "2030").out == "[]\n"
+    assert relcli("export", "csv", "-", "--from", "2030").out.startswith("id,date,")
+    assert relcli("export", "ics", "-", "--from", "2030").code == 0
