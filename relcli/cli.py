@@ -1028,6 +1028,8 @@ def stats(
         _write_file(svg, stats_chart(report, title), force)
         if str(svg) != "-":
             note(f"relcli: wrote {svg} ({report.total} events)")
+        if not report.total:
+            note('relcli: nothing matched; the chart says "no events"')
         return
     emit(StatsReport(report, title), Output(fmt, as_json, fields, jq, csv_raw), report.total)
 
@@ -1183,6 +1185,8 @@ def compare(
         _write_file(svg, comparison_chart(rows, title), force)
         if str(svg) != "-":
             note(f"relcli: wrote {svg} ({len(rows)} periods)")
+        if not any(row["events"] for row in rows):
+            note('relcli: nothing matched in any period; the chart says "no events"')
         return
     emit(Comparison(rows), Output(fmt, as_json, fields, jq, csv_raw))
 

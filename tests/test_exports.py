@@ -11,6 +11,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +21,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from relcli import query, store
+from relcli.model import TONES
 from relcli.render import Projection, RenderOptions, renderer
 from relcli.render.csv import FORMULA_STARTS, neutralised
+from relcli.render.svg import (
+    ASCENT,
+    DESCENT,
+    comparison_chart,
+    fit,
+    stats_chart,
+    text_width,
+    wrap,
+)
+from relcli.stats import compute as compute_stats
 from tests.conftest import MINI
 
 
@@ -464,8 +479,6 @@ def test_timelinejs_eras_overlap_the_events_and_running_ones_end_at_the_last(
 
 
 def test_timelinejs_of_the_bundled_data(relcli) -> None:  # type: ignore[no-untyped-def]
-    from relcli import store
-
     bundled = store.bundled_path()
     document = export_timelinejs(relcli, bundled)
     slides = {s["unique_id"]: s for s in document["events"]}
@@ -513,3 +526,224 @@ def test_other_exports_of_nothing_are_still_valid_files(relcli) -> None:  # type
     assert relcli("export", "json", "-", "--from", "2030").out == "[]\n"
     assert relcli("export", "csv", "-", "--from", "2030").out.startswith("id,date,")
     assert relcli("export", "ics", "-", "--from", "2030").code == 0
+
+
+# ---- SVG charts: every text inside the picture --------------------------------------------------
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _rotated(
+    point: tuple[float, float], angle: float, centre: tuple[float, float]
+) -> tuple[float, float]:
+    a = math.radians(angle)
+    dx, dy = point[0] - centre[0], point[1] - centre[1]
+    return (
+        centre[0] + dx * math.cos(a) - dy * math.sin(a),
+        centre[1] + dx * math.sin(a) + dy * math.cos(a),
+    )
+
+
+def svg_layout(
+    text: str,
+) -> tuple[
+    float,
+    float,
+    list[tuple[str, list[tuple[float, float]], bool]],
+    list[tuple[float, float, float, float]],
+]:
+    """The picture's size, each text's estimated corners (and whether it is rotated), and the
+    data bars' rectangles."""
+    root = ET.fromstring(text)
+    width, height = float(root.get("width")), float(root.get("height"))  # type: ignore[arg-type]
+    assert root.get("viewBox") == f"0 0 {width:.0f} {height:.0f}"
+    default_size = float(root.get("font-size"))  # type: ignore[arg-type]
+    texts = []
+    for element in root.iter(f"{SVG}text"):
+        content = element.text or ""
+        size = float(element.get("font-size", default_size))
+        extent = text_width(content, size, bold=element.get("font-weight") == "bold")
+        x, y = float(element.get("x")), float(element.get("y"))  # type: ignore[arg-type]
+        anchor = element.get("text-anchor", "start")
+        x0 = {"start": x, "middle": x - extent / 2, "end": x - extent}[anchor]
+        corners = [(x0, y - ASCENT * size), (x0 + extent, y - ASCENT * size)]
+        corners += [(x0, y + DESCENT * size), (x0 + extent, y + DESCENT * size)]
+        transform = element.get("transform")
+        if transform:
+            found = re.fullmatch(r"rotate\((\S+) (\S+) (\S+)\)", transform)
+            assert found, transform
+            angle, cx, cy = (float(v) for v in found.groups())
+            corners = [_rotated(c, angle, (cx, cy)) for c in corners]
+        texts.append((content, corners, bool(transform)))
+    bars = [
+        (float(r.get("x")), float(r.get("y")), float(r.get("width")), float(r.get("height")))  # type: ignore[arg-type]
+        for r in root.iter(f"{SVG}rect")
+        if r.find(f"{SVG}title") is not None
+    ]
+    return width, height, texts, bars
+
+
+def assert_everything_fits(text: str) -> None:
+    width, height, texts, bars = svg_layout(text)
+    for content, corners, _ in texts:
+        for x, y in corners:
+            assert -0.5 <= x <= width + 0.5 and -0.5 <= y <= height + 0.5, (content, x, y, width)
+    for x, y, w, h in bars:
+        assert x >= 0 and x + w <= width + 0.5 and y >= 0 and y + h <= height + 0.5
+    flat = [(c, corners) for c, corners, rotated in texts if not rotated]
+    boxes = [
+        (c, min(p[0] for p in k), min(p[1] for p in k), max(p[0] for p in k), max(p[1] for p in k))
+        for c, k in flat
+    ]
+    for i, (a, ax0, ay0, ax1, ay1) in enumerate(boxes):  # no text over another, or over a bar
+        for b, bx0, by0, bx1, by1 in boxes[i + 1 :]:
+            assert ax1 <= bx0 or bx1 <= ax0 or ay1 <= by0 or by1 <= ay0, (a, b)
+        if a != "no events":
+            for x, y, w, h in bars:
+                assert ax1 <= x or x + w <= ax0 or ay1 <= y or y + h <= ay0, (a, x, y)
+
+
+_BUNDLED = store.load(store.bundled_path())
+ACTORS = ["Obama", "Gorbachev", "Putin", "Lavrov", "Nixon"]
+STATS_PERIODS = [("--during", era.name) for era in _BUNDLED.eras] + [
+    *(("--during", name) for name in ACTORS),
+    (),
+    ("--from", "2013", "--to", "2016"),
+    ("--from", "2013", "--to", "2016", "--by", "decade"),
+    ("--from", "1990s", "--to", "1990s"),
+    ("--from", "2022-02-24", "--to", "2022-02-24"),
+    ("--from", "1732", "--by", "year"),
+    ("--during", "Cold War", "--by", "year"),
+    ("--during", "Full-scale invasion of Ukraine", "--tag", "sanctions"),
+    ("--from", "1600", "--to", "1601"),  # nothing: a chart that says so
+]
+
+
+@pytest.mark.parametrize("args", STATS_PERIODS)
+def test_stats_svg_text_fits_for_any_period(relcli, args: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    result = relcli("--data", str(store.bundled_path()), "stats", *args, "--svg", "-")
+    assert result.code == 0, result.err
+    assert_everything_fits(result.out)
+    root = ET.fromstring(result.out)
+    texts = list(root.iter(f"{SVG}text"))
+    title = " ".join(t.text or "" for t in texts if t.get("font-weight") == "bold")
+    if "--during" in args:
+        label = query.period_named(_BUNDLED, args[args.index("--during") + 1]).label
+        assert title == f"Russia–United States relations during {label}"
+    legend = [t.text or "" for t in texts if (t.text or "").startswith(TONES)]
+    assert [entry.split(" ")[0] for entry in legend] == list(TONES)
+
+
+def test_stats_svg_of_nothing_says_so(relcli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "empty.svg"
+    result = relcli("stats", "--from", "1600", "--to", "1601", "--svg", str(target))
+    assert result.code == 0
+    assert result.err.splitlines() == [
+        f"relcli: wrote {target} (0 events)",
+        'relcli: nothing matched; the chart says "no events"',
+    ]
+    _, _, texts, bars = svg_layout(target.read_text(encoding="utf-8"))
+    assert "no events" in [c for c, _, _ in texts] and bars == []
+    assert "no events" not in relcli("stats", "--svg", "-").out
+    to_stdout = relcli("stats", "--tag", "cuba", "--svg", "-")
+    assert to_stdout.code == 0 and "no events" in to_stdout.out
+    assert to_stdout.err == 'relcli: nothing matched; the chart says "no events"\n'
+    nothing = relcli("compare", "1600", "1601", "--svg", "-")
+    assert nothing.code == 0 and "the chart says" in nothing.err
+    assert_everything_fits(nothing.out)
+
+
+LONG_NAMES = [
+    "The Very Long Named Period of Extraordinarily Complicated Relations Between Two Powers",
+    "W" * 120,
+    "Период обострения отношений между Россией и Соединёнными Штатами Америки",
+    "A" + " b" * 90,
+    "<Mischief> & \"quotes\" 'here' — and an emoji 🕊️ too",
+]
+
+
+@pytest.mark.parametrize("name", LONG_NAMES)
+def test_svg_text_fits_for_long_era_names(relcli, write_data, name: str) -> None:  # type: ignore[no-untyped-def]
+    document = json.loads(MINI.read_text(encoding="utf-8"))
+    document["eras"].append({**ONGOING, "id": "long-era", "name": name, "from": "1980"})
+    data = str(write_data(document))
+    for args in (
+        ("stats", "--during", "long-era"),
+        ("stats", "--during", "long-era", "--by", "decade"),
+    ):
+        result = relcli("--data", data, *args, "--svg", "-")
+        assert result.code == 0, result.err
+        assert_everything_fits(result.out)
+    compared = relcli("--data", data, "compare", "long-era", "Cold War", "2014", "--svg", "-")
+    assert compared.code == 0, compared.err
+    assert_everything_fits(compared.out)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    title=st.text(
+        alphabet=st.sampled_from(list("Wm@Щ Ǆ aé—🕊<&\x01\ufffe")) | st.characters(),
+        max_size=220,
+    ),
+    first=st.integers(1700, 2030),
+    years=st.integers(0, 330),
+    unit=st.sampled_from([None, "year", "decade"]),
+)
+def test_stats_chart_text_fits_for_any_title_and_period(
+    title: str, first: int, years: int, unit: str | None
+) -> None:
+    events = [e for e in _BUNDLED.events if first <= e.date.year <= first + years]
+    assert_everything_fits(stats_chart(compute_stats(events, unit), title))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    names=st.lists(
+        st.text(alphabet=st.sampled_from(list("Wm Щ a—<&")), max_size=60), min_size=1, max_size=6
+    ),
+    title=st.text(max_size=200),
+)
+def test_comparison_chart_text_fits_for_any_names(names: list[str], title: str) -> None:
+    share = {"cooperative": 0.5, "neutral": 0.25, "confrontational": 0.25}
+    rows = [{"period": n, "events": 12345 * i, "tone_share": share} for i, n in enumerate(names)]
+    assert_everything_fits(comparison_chart(rows, title))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("chars", "bold", "measured"),
+    [
+        # advance widths in ems measured from DejaVu Sans / DejaVu Sans Bold (fontTools, hmtx)
+        ("W", False, 0.989),
+        ("@", False, 1.0),
+        ("Q", False, 0.787),
+        ("a", False, 0.613),
+        ("0", False, 0.636),
+        ("Ǆ", False, 1.422),
+        ("W", True, 1.103),
+        ("m", True, 1.042),
+        ("Q", True, 0.850),
+        ("&", True, 0.872),
+        ("q", True, 0.716),
+        ("0", True, 0.696),
+        ("Щ", True, 1.326),
+        ("Ǆ", True, 1.555),
+        ("—", True, 1.0),
+    ],
+)
+def test_text_width_is_an_upper_bound(chars: str, bold: bool, measured: float) -> None:
+    assert text_width(chars, 100, bold=bold) >= measured * 100
+
+
+def test_wrap_and_fit() -> None:
+    lines = wrap(
+        "Russia–United States relations during " + "W" * 80 + " and so on", 300, 16, bold=True
+    )
+    assert len(lines) > 2 and all(text_width(line, 16, bold=True) <= 300 for line in lines)
+    assert "".join(lines).replace(" ", "") == (
+        "Russia–United States relations during " + "W" * 80 + " and so on"
+    ).replace(" ", "")
+    assert wrap("", 100, 12) == [""]
+    assert fit("Cold War", 200) == "Cold War"
+    assert fit("Full-scale invasion of Ukraine", 100).endswith("…")
+    assert text_width(fit("Full-scale invasion of Ukraine", 100)) <= 100
+    assert fit("ab\x1b[31mc\u202e", 200) == "ab[31mc"
