@@ -747,3 +747,44 @@ def test_wrap_and_fit() -> None:
     assert fit("Full-scale invasion of Ukraine", 100).endswith("…")
     assert text_width(fit("Full-scale invasion of Ukraine", 100)) <= 100
     assert fit("ab\x1b[31mc\u202e", 200) == "ab[31mc"
+
+
+# ---- the four, through the installed command ----------------------------------------------------
+
+
+def test_exports_through_the_installed_command(write_data, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_installed import run
+
+    data = str(write_data(hostile({"events/inf-signed": {"title": "=1+2 " + MARKUP_TITLE}})))
+    spreadsheet = run("--data", data, "export", "csv", "-", cwd=tmp_path)
+    assert spreadsheet.returncode == 0, spreadsheet.stderr
+    assert csv_rows(spreadsheet.stdout)[0]["title"] == "'=1+2 " + MARKUP_TITLE
+    raw = run("--data", data, "timeline", "--format", "csv", "--csv-raw", cwd=tmp_path)
+    assert csv_rows(raw.stdout)[0]["title"] == "=1+2 " + MARKUP_TITLE
+    assert run("--data", data, "timeline", "--json", "--csv-raw").returncode == 2
+
+    markdown = run("--data", data, "timeline", "--format", "md", cwd=tmp_path)
+    assert "=1+2 " + MARKUP_TITLE in render_markdown(markdown.stdout).cells
+
+    chart = run("stats", "--during", "Cold War", "--svg", "-", cwd=tmp_path)
+    assert chart.returncode == 0 and chart.stderr == ""
+    assert_everything_fits(chart.stdout)
+    empty = run("stats", "--from", "1600", "--to", "1601", "--svg", "-", cwd=tmp_path)
+    assert (
+        empty.returncode == 0 and "no events" in empty.stdout and "nothing matched" in empty.stderr
+    )
+
+    timeline = run("export", "timelinejs", "-", "--from", "2022", cwd=tmp_path)
+    assert timeline.returncode == 0, timeline.stderr
+    document = json.loads(timeline.stdout)
+    validate_timelinejs(document)
+    assert [e["text"]["headline"] for e in document["eras"]] == [
+        "Russo-Ukrainian War",
+        "Full-scale invasion of Ukraine",
+    ]
+    target = tmp_path / "none.json"
+    refused = run("export", "timelinejs", str(target), "--from", "2030", cwd=tmp_path)
+    assert (refused.returncode, refused.stdout) == (1, "") and not target.exists()
+    assert (
+        refused.stderr.startswith("relcli: no events selected") and refused.stderr.count("\n") == 1
+    )
