@@ -330,24 +330,34 @@ JqOpt = Annotated[
         help="Filter the JSON output with a jq expression (default: the JSON as it is).",
     ),
 ]
+CsvRawOpt = Annotated[
+    bool,
+    typer.Option(
+        "--csv-raw",
+        help="CSV for programs, not spreadsheets: keep cells starting with = + - @ tab or "
+        "carriage return as they are (by default they get a ' in front).",
+    ),
+]
 
 
 class Output(Bundle):
-    """How a command's answer is written: format, selected fields, jq filter."""
+    """How a command's answer is written: format, selected fields, jq filter, raw CSV cells."""
 
-    _fields = ("fmt", "as_json", "fields", "jq", "short")
+    _fields = ("fmt", "as_json", "fields", "jq", "short", "csv_raw")
     __slots__ = _fields
     _defaults: ClassVar[dict[str, Any]] = {
         "as_json": False,
         "fields": None,
         "jq": None,
         "short": False,
+        "csv_raw": False,
     }
     fmt: Format | None  # None: not given (a table, or JSON with --json or --jq)
     as_json: bool
     fields: str | None
     jq: str | None
     short: bool  # --short: one line per record (a table view)
+    csv_raw: bool  # --csv-raw: CSV cells as they are, without the formula guard
 
     @property
     def format_name(self) -> str:
@@ -456,6 +466,10 @@ def emit(
             return
         document = field_selection.project(document, field_selection.parse(out.fields, document))
     name = out.format_name
+    if out.csv_raw and name != "csv":
+        raise UsageProblem(
+            f"--csv-raw applies to CSV output, not {name}; use --format csv or drop it"
+        )
     if out.jq is not None:
         if name != "json":
             raise UsageProblem(f"--jq works on JSON output; drop --format {name}")
@@ -472,7 +486,7 @@ def emit(
                 sys.stderr.flush()
             raise typer.Exit(halted.code) from None
         return
-    options = render_options(short=out.short, total=total)
+    options = render_options(short=out.short, total=total, csv_raw=out.csv_raw)
     text = renderer(name)(document, options)
     if name != "table":
         text = _for_terminal(text)
@@ -623,6 +637,7 @@ def timeline(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """Events in date order, grouped by year.
 
@@ -631,7 +646,7 @@ def timeline(
 
     Example: relcli timeline 2014 --tag ukraine
     """
-    out = Output(fmt, as_json, fields, jq, short)
+    out = Output(fmt, as_json, fields, jq, short, csv_raw)
     if period is not None:
         start, end, during = _positional_period(ctx, period, start, end, during)
     counting = limit is not None and _counts_shown(out)
@@ -712,6 +727,7 @@ def treaty(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """One treaty: status as a whole and per party, milestones, linked events and quotes, sources.
 
@@ -730,7 +746,10 @@ def treaty(
         from .treatystate import Snapshot
 
         snapshot = Snapshot(found, days.start, days.end)
-    emit(TreatyDetail(found, events, quotes, dataset, snapshot), Output(fmt, as_json, fields, jq))
+    emit(
+        TreatyDetail(found, events, quotes, dataset, snapshot),
+        Output(fmt, as_json, fields, jq, csv_raw=csv_raw),
+    )
 
 
 @app.command()
@@ -790,6 +809,7 @@ def treaties(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """All treaties and agreements, by date signed, with each party's state.
 
@@ -812,7 +832,11 @@ def treaties(
     )
     found = query.treaties_matching(dataset, wanted)
     if days is None:
-        emit(Listing("treaty", found, dataset), Output(fmt, as_json, fields, jq), len(found))
+        emit(
+            Listing("treaty", found, dataset),
+            Output(fmt, as_json, fields, jq, csv_raw=csv_raw),
+            len(found),
+        )
         return
     from .dates import range_label
     from .render import TreatiesOn
@@ -823,7 +847,7 @@ def treaties(
         snapshots = [s for s in snapshots if s.signed_by_then]
     emit(
         TreatiesOn(snapshots, range_label(days)),
-        Output(fmt, as_json, fields, jq),
+        Output(fmt, as_json, fields, jq, csv_raw=csv_raw),
         len(snapshots),
     )
 
@@ -856,6 +880,7 @@ def quotes(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """Verbatim quotes with speaker, date, context and source.
 
@@ -880,7 +905,7 @@ def quotes(
     )
     found = query.quotes_matching(dataset, wanted)
     total, found = len(found), found[:limit] if limit is not None else found
-    out = Output(fmt, as_json, fields, jq, short)
+    out = Output(fmt, as_json, fields, jq, short, csv_raw)
     emit(Listing("quote", found, dataset), out, len(found), total)
 
 
@@ -900,6 +925,7 @@ def quote(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """One quote in full: text, who said it and the office they held then, date, context,
     linked event, and its sources as citations to paste.
@@ -913,7 +939,10 @@ def quote(
     speaker = dataset.actor_by_id.get(found.speaker)
     offices = query.office_holders(dataset, found.date.range, actor=speaker) if speaker else []
     linked = dataset.event_by_id.get(found.event) if found.event else None
-    emit(QuoteDetail(found, offices, linked, dataset), Output(fmt, as_json, fields, jq))
+    emit(
+        QuoteDetail(found, offices, linked, dataset),
+        Output(fmt, as_json, fields, jq, csv_raw=csv_raw),
+    )
 
 
 @app.command()
@@ -932,6 +961,7 @@ def event(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """One event in full, with its sources, treaties and quotes.
 
@@ -941,7 +971,9 @@ def event(
     found = query.event_by_id(dataset, event_id)
     linked = [dataset.treaty_by_id[t] for t in found.treaties]
     said = query.quotes_of_events(dataset, [found])
-    emit(EventDetail(found, linked, said, dataset), Output(fmt, as_json, fields, jq))
+    emit(
+        EventDetail(found, linked, said, dataset), Output(fmt, as_json, fields, jq, csv_raw=csv_raw)
+    )
 
 
 @app.command()
@@ -962,6 +994,7 @@ def actors(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """People and institutions in the data, with their dated roles.
 
@@ -976,10 +1009,16 @@ def actors(
     roles = tuple(role or ())
     if days is not None:
         rows = query.office_holders(dataset, days, countries, roles)
-        emit(Vocabulary("office", rows), Output(fmt, as_json, fields, jq), len(rows))
+        emit(
+            Vocabulary("office", rows), Output(fmt, as_json, fields, jq, csv_raw=csv_raw), len(rows)
+        )
         return
     found = query.actors_matching(dataset, countries, roles)
-    emit(Listing("actor", found, dataset), Output(fmt, as_json, fields, jq), len(found))
+    emit(
+        Listing("actor", found, dataset),
+        Output(fmt, as_json, fields, jq, csv_raw=csv_raw),
+        len(found),
+    )
 
 
 @app.command()
@@ -999,6 +1038,7 @@ def actor(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """One actor: roles, the events they took part in and what they said.
 
@@ -1011,7 +1051,7 @@ def actor(
     found = query.actor_by_name(dataset, name)
     if days is not None:
         rows = query.office_holders(dataset, days, actor=found)
-        out = Output(fmt, as_json, fields, jq)
+        out = Output(fmt, as_json, fields, jq, csv_raw=csv_raw)
         if not rows:
             from .dates import range_label
 
@@ -1023,7 +1063,7 @@ def actor(
     detail = ActorDetail(
         found, query.events_of_actor(dataset, found), query.quotes_of_actor(dataset, found), dataset
     )
-    emit(detail, Output(fmt, as_json, fields, jq))
+    emit(detail, Output(fmt, as_json, fields, jq, csv_raw=csv_raw))
 
 
 @app.command()
@@ -1033,6 +1073,7 @@ def eras(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """Named periods usable with --during, with their dates and number of events.
 
@@ -1050,7 +1091,7 @@ def eras(
         }
         for era in dataset.eras
     ]
-    emit(Vocabulary("era", rows), Output(fmt, as_json, fields, jq), len(rows))
+    emit(Vocabulary("era", rows), Output(fmt, as_json, fields, jq, csv_raw=csv_raw), len(rows))
 
 
 def _vocabulary(ctx: typer.Context, what: str, out: Output) -> None:
@@ -1068,12 +1109,13 @@ def tags(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """The tag vocabulary, with the number of events carrying each tag.
 
     Example: relcli tags --format csv
     """
-    _vocabulary(ctx, "tag", Output(fmt, as_json, fields, jq))
+    _vocabulary(ctx, "tag", Output(fmt, as_json, fields, jq, csv_raw=csv_raw))
 
 
 @app.command()
@@ -1083,12 +1125,13 @@ def kinds(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """The kinds of event, with the number of events of each kind.
 
     Example: relcli kinds
     """
-    _vocabulary(ctx, "kind", Output(fmt, as_json, fields, jq))
+    _vocabulary(ctx, "kind", Output(fmt, as_json, fields, jq, csv_raw=csv_raw))
 
 
 @app.command()
@@ -1121,6 +1164,7 @@ def search(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """Search events, treaties, quotes, actors and eras at once, best matches first.
 
@@ -1143,7 +1187,7 @@ def search(
     )
     words = searching.query_words(text)
     total, hits = len(hits), hits[:limit] if limit is not None else hits
-    out = Output(fmt, as_json, fields, jq, short)
+    out = Output(fmt, as_json, fields, jq, short, csv_raw)
     emit(SearchResults(text, words, hits, dataset), out, len(hits), total)
 
 
@@ -1186,6 +1230,7 @@ def on(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """What happened on this day of the year, across history: events, quotes and treaty
     milestones dated to that day.
@@ -1210,7 +1255,9 @@ def on(
         periods=_during(dataset, during),
     )
     label = f"{day_of_month} {date(2000, month, 1).strftime('%B')}"
-    emit(DayView(label, found, dataset), Output(fmt, as_json, fields, jq, short), len(found))
+    emit(
+        DayView(label, found, dataset), Output(fmt, as_json, fields, jq, short, csv_raw), len(found)
+    )
 
 
 def _check_writable(path: Path, force: bool) -> None:
@@ -1289,6 +1336,7 @@ def stats(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """Counts by decade, kind, tag and tone, and a chart of the relationship's climate.
 
@@ -1323,9 +1371,15 @@ def stats(
         _write_file(svg, stats_chart(report, title), force)
         if str(svg) != "-":
             note(f"relcli: wrote {svg} ({report.total} events)")
+        if not report.total:
+            note('relcli: nothing matched; the chart says "no events"')
         return
     view = by.value if by is not None else "summary"
-    emit(StatsReport(report, title, view), Output(fmt, as_json, fields, jq), report.total)
+    emit(
+        StatsReport(report, title, view),
+        Output(fmt, as_json, fields, jq, csv_raw=csv_raw),
+        report.total,
+    )
 
 
 class ExportFormat(enum.StrEnum):
@@ -1372,14 +1426,20 @@ def export(
             autocompletion=completion.fixed(("era", "tag")),
         ),
     ] = "era",
+    csv_raw: CsvRawOpt = False,
     force: ForceOpt = False,
 ) -> None:
     """Write the events the timeline filters select to a file, atomically.
+
+    timelinejs writes nothing and exits 1 when no event is selected: TimelineJS cannot load an
+    empty timeline.
 
     Example: relcli export ics cold-war.ics --during 'Cold War'
     """
     if query.fold(group) not in ("era", "tag"):
         raise UsageProblem(f'--group must be "era" or "tag", not "{group}"')
+    if csv_raw and to is not ExportFormat.csv:
+        raise UsageProblem(f"--csv-raw applies to CSV output, not {to.value}; drop it")
     _check_writable(path, force)
     dataset, events = _events(
         ctx,
@@ -1406,7 +1466,8 @@ def export(
 
         text = dumps(timeline_js(events, dataset, query.fold(group))) + "\n"
     else:
-        text = renderer(to.value)(Listing("event", events, dataset), RenderOptions())
+        options = RenderOptions(csv_raw=csv_raw)
+        text = renderer(to.value)(Listing("event", events, dataset), options)
     _write_file(path, text, force)
     if str(path) != "-":
         note(f"relcli: wrote {len(events)} events to {path}")
@@ -1467,6 +1528,7 @@ def compare(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """Periods side by side: events, tone mix, events per year, top kinds, tags and actors,
     treaties signed, entering into force, suspended or ended within each, and quotes.
@@ -1489,8 +1551,10 @@ def compare(
         _write_file(svg, comparison_chart(rows, title), force)
         if str(svg) != "-":
             note(f"relcli: wrote {svg} ({len(rows)} periods)")
+        if not any(row["events"] for row in rows):
+            note('relcli: nothing matched in any period; the chart says "no events"')
         return
-    emit(Comparison(rows), Output(fmt, as_json, fields, jq))
+    emit(Comparison(rows), Output(fmt, as_json, fields, jq, csv_raw=csv_raw))
 
 
 @app.command()
@@ -1500,6 +1564,7 @@ def sources(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """How the data is sourced: records citing beyond an encyclopedia, sources by kind.
 
@@ -1512,7 +1577,7 @@ def sources(
     from .sources import SourcesReport
 
     report = SourcesReport(_state(ctx).dataset)
-    emit(SourcesSummary(report), Output(fmt, as_json, fields, jq))
+    emit(SourcesSummary(report), Output(fmt, as_json, fields, jq, csv_raw=csv_raw))
 
 
 @app.command()

@@ -18,7 +18,8 @@ EXIT_TERMINATED = 143
 
 EXIT_CODES: dict[int, str] = {
     EXIT_OK: "success, including a query that matched nothing",
-    EXIT_NOT_FOUND: "a named record (treaty, event, quote, actor, era) does not exist or is ambiguous",
+    EXIT_NOT_FOUND: "a named record (treaty, event, quote, actor, era) does not exist or is "
+    "ambiguous; or an export selected no events for a format that cannot be empty (timelinejs)",
     EXIT_USAGE: "usage error: unknown option, bad value (an unknown tag, kind, status, format, "
     "country or type), conflicting options, unparseable date, --from after --to",
     EXIT_DATA: "the data file is missing, unreadable, malformed or invalid",
@@ -79,6 +80,26 @@ class Ambiguous(RelcliError):
         return (
             f'"{self.name}" matches {len(self.candidates)} {self.kind} records: '
             f"{_quote_list(self.candidates)} — be more specific"
+        )
+
+
+class NothingToExport(RelcliError):
+    """The filters selected no events, and ``format`` cannot hold none (``reason``).
+
+    Exit 1, like a name that finds nothing: what was asked for does not exist. Nothing is
+    written, so a file the format's own tool would reject never appears.
+    """
+
+    exit_code = EXIT_NOT_FOUND
+
+    def __init__(self, format: str, reason: str) -> None:
+        super().__init__(format, reason)
+        self.format, self.reason = format, reason
+
+    def __str__(self) -> str:
+        return (
+            f"no events selected, and {self.format} {self.reason}; nothing written "
+            "(widen the filters)"
         )
 
 

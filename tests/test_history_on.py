@@ -237,6 +237,8 @@ def test_compare_errors(relcli) -> None:  # type: ignore[no-untyped-def]
 def test_compare_formats_and_svg(relcli, tmp_path) -> None:  # type: ignore[no-untyped-def]
     import xml.etree.ElementTree as ET
 
+    from tests.test_exports import assert_everything_fits
+
     csv_lines = relcli(
         "--data", DATA, "compare", "1990s", "2010s", "--format", "csv"
     ).out.splitlines()
@@ -253,8 +255,13 @@ def test_compare_formats_and_svg(relcli, tmp_path) -> None:  # type: ignore[no-u
     width = float(root.get("width"))  # type: ignore[arg-type]
     for rect in root.iter("{http://www.w3.org/2000/svg}rect"):
         assert float(rect.get("x", 0)) + float(rect.get("width", 0)) <= width
-    title = next(root.iter("{http://www.w3.org/2000/svg}text")).text or ""
-    assert long_name in title and 9 * len(title) <= width
+    title = " ".join(
+        t.text or ""
+        for t in root.iter("{http://www.w3.org/2000/svg}text")
+        if t.get("font-weight") == "bold"
+    )
+    assert long_name in title  # wrapped onto lines that fit, see tests/test_exports.py
+    assert_everything_fits(chart.read_text(encoding="utf-8"))
     assert relcli("--data", DATA, "compare", "1990s", "2010s", "--svg", str(chart)).code == 2
     assert relcli("--data", DATA, "compare", "1990s", "2010s", "--svg", "-").out.startswith("<svg")
     empty = relcli("--data", DATA, "compare", "1600", "1601", "--svg", "-").out

@@ -78,10 +78,11 @@ def test_bundles_build_like_named_tuples() -> None:
     assert RenderOptions(60, color=True).width == 60 and RenderOptions(60, color=True).color
     assert EventFilter(limit=3).limit == 3 and EventFilter().actors == ()
     assert repr(RenderOptions()) == (
-        "RenderOptions(width=100, styled=False, color=False, short=False, total=None)"
+        "RenderOptions(width=100, styled=False, color=False, short=False, total=None, "
+        "csv_raw=False)"
     )
     with pytest.raises(TypeError):
-        RenderOptions(1, 2, 3, 4, 5, 6)
+        RenderOptions(1, 2, 3, 4, 5, 6, 7)
     with pytest.raises(TypeError):
         RenderOptions(80, width=90)
     with pytest.raises(TypeError):

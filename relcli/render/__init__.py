@@ -25,7 +25,7 @@ FORMATS: dict[str, tuple[str, str]] = {
 
 
 class RenderOptions(Bundle):
-    _fields = ("width", "styled", "color", "short", "total")
+    _fields = ("width", "styled", "color", "short", "total", "csv_raw")
     __slots__ = _fields
     _defaults: ClassVar[dict[str, Any]] = {
         "width": 100,
@@ -33,12 +33,14 @@ class RenderOptions(Bundle):
         "color": False,
         "short": False,
         "total": None,
+        "csv_raw": False,
     }
     width: int
     styled: bool  # bold/dim/underline allowed (a terminal)
     color: bool  # colours allowed too (a terminal without NO_COLOR)
     short: bool  # --short: one line per record
     total: int | None  # how many records matched before --limit (for the count line)
+    csv_raw: bool  # CSV cells as they are, without the spreadsheet-formula guard (--csv-raw)
 
 
 class Listing(Bundle):

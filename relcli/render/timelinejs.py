@@ -1,27 +1,39 @@
 """TimelineJS3 JSON export (https://timeline.knightlab.com/docs/json-format.html).
 
-Each event becomes a slide whose ``start_date`` (and ``end_date``) carry only the parts the data
-knows — ``{"year": "1867"}``, ``{"year": "1867", "month": "3"}`` or a full day — with
-``display_date`` in words. Slides are grouped by era (the first era the event falls in) or by
-first tag; eras from the data become TimelineJS eras.
+Each event becomes a slide whose ``start_date`` carries only the parts the data knows —
+``{"year": "1867"}``, ``{"year": "1867", "month": "3"}`` or a full day — with ``display_date``
+in words. TimelineJS reads a missing month or day as the first one, which is right for a start
+but not for an end: an ``end_date`` (of a slide or an era) is therefore the last day its date
+covers (``1783`` ends on 31 Dec 1783, as in the ICS export). Slides are grouped by era (the
+first era the event falls in) or by first tag. The data's eras become TimelineJS eras when they
+overlap an exported event; one still running (no end) ends at the last day the events cover.
+TimelineJS refuses a document without events, so none is ever produced: ``NothingToExport``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from ..dates import PartialDate, human_span
+from ..errors import NothingToExport
 from ..model import Dataset, Event
 
 
 def date_object(value: PartialDate) -> dict[str, str]:
+    """A start: only the parts the data knows (TimelineJS takes the rest as the first)."""
     parts = {"year": str(value.year)}
     if value.month is not None:
         parts["month"] = str(value.month)
     if value.day is not None:
         parts["day"] = str(value.day)
     return parts
+
+
+def end_object(value: date) -> dict[str, str]:
+    """An end: always a full day, the last one covered."""
+    return {"year": str(value.year), "month": str(value.month), "day": str(value.day)}
 
 
 def _group(event: Event, dataset: Dataset, by: str) -> str | None:
@@ -36,9 +48,11 @@ def _group(event: Event, dataset: Dataset, by: str) -> str | None:
 def render_events(
     events: Sequence[Event], dataset: Dataset, group_by: str = "era"
 ) -> dict[str, Any]:
+    if not events:
+        raise NothingToExport("TimelineJS", "cannot load a timeline without events")
     slides = []
     for event in events:
-        sources = " ".join(f'<a href="{s.url}">{_html(s.title)}</a>' for s in event.sources)
+        sources = " ".join(f'<a href="{_html(s.url)}">{_html(s.title)}</a>' for s in event.sources)
         slide: dict[str, Any] = {
             "unique_id": event.id,
             "start_date": date_object(event.date),
@@ -49,7 +63,7 @@ def render_events(
             },
         }
         if event.end_date is not None:
-            slide["end_date"] = date_object(event.end_date)
+            slide["end_date"] = end_object(event.end_date.end)
         group = _group(event, dataset, group_by)
         if group:
             slide["group"] = group
@@ -63,14 +77,15 @@ def render_events(
         },
         "events": slides,
     }
+    last = max(event.range.end for event in events)
     eras = [
         {
             "start_date": date_object(era.start),
-            "end_date": date_object(era.end) if era.end else date_object(PartialDate(9999)),
+            "end_date": end_object(era.end.end if era.end is not None else last),
             "text": {"headline": _html(era.name)},
         }
         for era in dataset.eras
-        if era.end is not None
+        if any(event.range.overlaps(era.range) for event in events)
     ]
     if eras:
         document["eras"] = eras
