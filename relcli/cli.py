@@ -1651,6 +1651,16 @@ def _fields_alone_means_help(args: list[str]) -> list[str]:
 
 
 GLOBAL_OPTIONS_WITH_VALUES = {"--data"}
+GLOBAL_FLAGS_ANYWHERE = ("--no-pager",)  # like git's, but may follow the command too
+
+
+def _global_flags_first(args: list[str]) -> list[str]:
+    """``relcli timeline --no-pager`` as ``relcli --no-pager timeline`` (not after ``--``)."""
+    end = args.index("--") if "--" in args else len(args)
+    moved = [a for a in args[:end] if a in GLOBAL_FLAGS_ANYWHERE]
+    if not moved:
+        return args
+    return [*moved, *(a for a in args[:end] if a not in GLOBAL_FLAGS_ANYWHERE), *args[end:]]
 
 
 def _subcommand(args: list[str]) -> str | None:
@@ -1714,7 +1724,8 @@ def main(argv: list[str] | None = None) -> int:
 
     _tolerate_unencodable_output()
     _WRITTEN.clear()
-    args = _fields_alone_means_help(_arguments(argv))
+    _PAGING["off"] = False
+    args = _global_flags_first(_fields_alone_means_help(_arguments(argv)))
     try:
         previous = signal.signal(signal.SIGTERM, _on_sigterm)
     except (ValueError, OSError):  # not the main thread

@@ -33,7 +33,7 @@ def screen_rows() -> int:
     if lines.isdigit() and int(lines) > 0:
         return int(lines)
     try:
-        return os.get_terminal_size(sys.stdout.fileno()).lines
+        return os.get_terminal_size(sys.stdout.fileno()).lines or 24  # 0: size unknown
     except (OSError, ValueError, AttributeError):
         return 24
 
