@@ -34,7 +34,6 @@ from .errors import (
     WriteFailed,
 )
 from .model import Dataset, Event
-from .records import Bundle
 from .render import (
     FORMATS,
     ActorDetail,
@@ -48,6 +47,7 @@ from .render import (
     Vocabulary,
     renderer,
 )
+from .valueclass import Bundle
 
 REPORT_TO = "the relcli issue tracker, with the command you ran"
 

@@ -11,7 +11,7 @@ import re
 from datetime import date
 from enum import IntEnum
 
-from .records import FrozenRecord, set_field
+from .valueclass import FrozenRecord, set_field
 
 ISO_PARTIAL = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .dates import DateRange, PartialDate, span
-from .records import FrozenRecord, set_field
+from .valueclass import FrozenRecord, set_field
 
 SCHEMA_VERSION = 2
 SCHEMA_VERSIONS = (1, 2)  # 1: a quote had one ``source``; read and upgraded on load

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from .dates import DateRange, PartialDate
 from .errors import Ambiguous, NotFound, UnknownTerm, UsageProblem
 from .model import Actor, Dataset, Era, Event, Milestone, Quote, Treaty
-from .records import Bundle
+from .valueclass import Bundle
 from .vocabulary import KINDS, STATUSES, TAGS
 
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "’": "'"})

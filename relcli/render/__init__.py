@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from ..model import Actor, Dataset, Event, Quote, Treaty
-from ..records import Bundle
+from ..valueclass import Bundle
 
 # name -> (module, one-line description); the order is the order shown in help.
 FORMATS: dict[str, tuple[str, str]] = {
