@@ -28,6 +28,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .datafile import replace_file
+
 FORMAT = 3  # bump when the cached representation changes (3: '\\/' is not plain ASCII in the index)
 INDEX_THRESHOLD = 16 * 1024 * 1024  # files this large are indexed (index.py), not cached whole
 
@@ -206,20 +208,11 @@ def location(path: Path, suffix: str) -> Path | None:
     return where / f"{path.name[:40]}-{digest:08x}{suffix}"
 
 
-def write_atomically(target: Path, data: bytes) -> None:
-    """Write a cache entry: a private temporary file renamed into place."""
+def _write_entry(target: Path, data: bytes) -> None:
+    """Write a cache entry (private to this user) with ``datafile``'s one atomic write."""
     if usable_directory() != target.parent:
         return
-    temporary = temporary_for(target)
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    replace_file(target, data, temporary=temporary_for(target), mode=0o600, durable=False)
 
 
 class _Packed(dict):  # type: ignore[type-arg]
@@ -310,4 +303,4 @@ def write_document(path: Path, fingerprint_before: tuple[Any, ...], document: An
             key: marshal.dumps(value) if isinstance(value, list) else value
             for key, value in document.items()
         }
-        write_atomically(entry, _sealed(marshal.dumps((fingerprint_before, packed))))
+        _write_entry(entry, _sealed(marshal.dumps((fingerprint_before, packed))))

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import cache
+from .datafile import limit, lone_surrogates, read_text
 from .dates import ISO_PARTIAL, _last_day
 from .errors import DataFileError, Problem
 from .model import (
@@ -155,8 +156,6 @@ def stream_jsonl(
     lines: Iterator[str],
 ) -> Iterator[tuple[str, int | None, Any, str | int | None, str | None]]:
     """The same stream from a JSON Lines file: one ``{"type": ...}`` record per line."""
-    from .store import limit
-
     max_line = limit("RELCLI_MAX_LINE")
     counts = dict.fromkeys(ARRAYS, 0)
     for number, line in enumerate(lines, start=1):
@@ -235,8 +234,6 @@ def read_jsonl_document(path: Path) -> tuple[dict[str, Any], dict[tuple[str, int
     except UnicodeDecodeError as exc:
         raise DataFileError(str(path), [Problem(f"not UTF-8 text ({exc.reason})")]) from None
     if not problems:
-        from .store import lone_surrogates
-
         for problem in lone_surrogates(document):
             problems.append(_to_line_problem(problem, lines))
     if problems:
@@ -453,8 +450,6 @@ class _Builder:
 
     def _surrogates(self, value: Any, path: str, raw: str | None = None) -> None:
         """The store's check for lone surrogates (``"\\ud800"``), at this record's path."""
-        from .store import lone_surrogates
-
         if raw is not None and "\\u" not in raw:
             return
         for problem in lone_surrogates(value, raw):
@@ -798,8 +793,6 @@ class _Builder:
 
 def build_index(path: Path, target: Path) -> None:
     """Stream ``path`` into a new index at ``target``; raise ``DataFileError`` if it is invalid."""
-    from .store import read_text
-
     shown = str(path)
     fingerprint = cache.fingerprint(path)
     builder = _Builder(path, target)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .datafile import parse_json, read_text
 from .dates import InvalidDate, PartialDate
 from .errors import DataFileError, Problem
 from .model import (
@@ -69,141 +70,6 @@ def resolve_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     if from_env:
         return Path(from_env)
     return bundled_path()
-
-
-def read_text(path: Path) -> str:
-    """The file's text, or a ``DataFileError`` saying plainly why it cannot be read."""
-    shown = str(path)
-    try:
-        raw = read_bounded(path)
-    except FileNotFoundError:
-        raise DataFileError(shown, [Problem("no such file")]) from None
-    except IsADirectoryError:
-        raise DataFileError(shown, [Problem("is a directory, not a data file")]) from None
-    except PermissionError:
-        raise DataFileError(shown, [Problem("permission denied")]) from None
-    except OSError as exc:
-        raise DataFileError(shown, [Problem(f"cannot read: {exc.strerror or exc}")]) from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        problem = Problem(
-            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
-            line=line,
-            column=column,
-        )
-        raise DataFileError(shown, [problem]) from None
-
-
-def read_bounded(path: Path) -> bytes:
-    """The bytes of ``path``, read once (a pipe or device is streamed, never re-opened), up to
-    ``RELCLI_MAX_INPUT`` bytes; past that, or at a NUL byte in a stream (``/dev/zero``: no JSON
-    has one), a ``DataFileError`` rather than memory without end."""
-    import stat
-
-    bound = limit("RELCLI_MAX_INPUT")
-    with open(path, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if stat.S_ISDIR(info.st_mode):
-            raise IsADirectoryError(path)
-        regular = stat.S_ISREG(info.st_mode)
-        if regular and info.st_size > bound:
-            raise DataFileError(str(path), [_too_large(bound)])
-        if regular:
-            return handle.read()
-        chunks: list[bytes] = []
-        size = 0
-        while chunk := handle.read(1 << 20):
-            if b"\x00" in chunk:
-                offset = size + chunk.index(b"\x00")
-                problem = Problem(f"malformed JSON: a NUL byte at offset {offset}; not a data file")
-                raise DataFileError(str(path), [problem])
-            size += len(chunk)
-            if size > bound:
-                raise DataFileError(str(path), [_too_large(bound)])
-            chunks.append(chunk)
-        return b"".join(chunks)
-
-
-def _too_large(bound: int) -> Problem:
-    return Problem(
-        f"larger than {bound:,} bytes, the most relcli reads as one document "
-        "(set RELCLI_MAX_INPUT to raise it)"
-    )
-
-
-def parse_json(text: str, shown: str) -> Any:
-    import json  # a cached load never parses JSON (~1.4 ms of start-up)
-
-    if not text.strip():
-        raise DataFileError(shown, [Problem("the file is empty")])
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        problem = Problem(f"malformed JSON: {exc.msg}", line=exc.lineno, column=exc.colno)
-        raise DataFileError(shown, [problem]) from None
-    except RecursionError:
-        raise DataFileError(shown, [Problem("malformed JSON: nested too deeply")]) from None
-    problems = lone_surrogates(document, text)
-    if problems:
-        raise DataFileError(shown, problems)
-    return document
-
-
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-
-
-def lone_surrogates(document: Any, text: str | None = None) -> list[Problem]:
-    """A problem at the JSON path of every string holding a lone surrogate (``"\\ud800"``):
-    JSON allows the escape, but it is not a character, and no file or terminal can take it.
-
-    ``text``: the raw JSON, to skip the walk when it has no surrogate escape at all."""
-    if text is not None and not _SURROGATE_ESCAPE.search(text):
-        return []
-    problems: list[Problem] = []
-
-    def bad(value: str) -> bool:
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return True
-        return False
-
-    def walk(value: Any, path: str) -> None:
-        if isinstance(value, str):
-            if not value.isascii() and bad(value):
-                problems.append(
-                    Problem(
-                        "not valid Unicode text (a lone surrogate escape such as \\ud800)",
-                        path=path,
-                    )
-                )
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                walk(item, f"{path}[{index}]")
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                if not key.isascii() and bad(key):
-                    problems.append(
-                        Problem(
-                            "a key that is not valid Unicode text (a lone surrogate)", path=path
-                        )
-                    )
-                walk(item, f"{path}.{key}" if key.isidentifier() else f"{path}[{key!r}]")
-
-    walk(document, "$")
-    return problems
-
-
-DEFAULT_LIMITS = {"RELCLI_MAX_INPUT": 4 * 1024**3, "RELCLI_MAX_LINE": 64 * 1024**2}
-
-
-def limit(name: str) -> int:
-    """A size bound on what relcli reads (bytes or characters): the environment's, or the default."""
-    value = os.environ.get(name, "")
-    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_LIMITS[name]
 
 
 def load(path: str | os.PathLike[str] | None = None) -> Dataset:

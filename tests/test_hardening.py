@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from relcli import query, store
+from relcli import datafile, query, store
 from relcli.cli import render_options
 from relcli.dates import PartialDate
 from relcli.errors import EXIT_CODES
@@ -150,7 +150,7 @@ def test_missing_and_directory_and_unreadable(
     def refuse(path: Path) -> bytes:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(store, "read_bounded", refuse)
+    monkeypatch.setattr(datafile, "read_bounded", refuse)
     result = relcli("--data", str(locked), "timeline")
     assert (result.code, result.err) == (3, f"relcli: {locked}: permission denied\n")
 
