@@ -26,6 +26,7 @@ import errno
 import os
 import re
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -156,6 +157,24 @@ def lone_surrogates(document: Any, text: str | None = None) -> list[Problem]:
 
     walk(document, "$")
     return problems
+
+
+_ELEMENT = re.compile(r"\$\.(\w+)\[(\d+)\](.*)")
+
+
+def relocated(path: str, where: Callable[[str, int], str | None]) -> str:
+    """A problem's JSON path in a document (``$.events[4].date``) as a person finds it in the
+    file. ``where(array, index)`` says where that record really is: another path
+    (``$.events[9]``), a line of JSON Lines (``line 12``, giving ``line 12: $.date``), or None
+    to keep the path."""
+    match = _ELEMENT.match(path)
+    found = match and where(match.group(1), int(match.group(2)))
+    if not found:
+        return path
+    rest = match.group(3)  # type: ignore[union-attr]
+    if found.startswith("$"):
+        return found + rest
+    return f"{found}: ${rest}" if rest else found
 
 
 DEFAULT_LIMITS = {"RELCLI_MAX_INPUT": 4 * 1024**3, "RELCLI_MAX_LINE": 64 * 1024**2}

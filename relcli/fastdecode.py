@@ -26,8 +26,9 @@ from typing import Any, Literal, NamedTuple
 
 import msgspec
 
-from .index import _SLUG, _SLUGS, _URL, _span
+from .dates import iso_span
 from .model import TONES
+from .rules import SLUG, SLUGS, URL
 from .vocabulary import KINDS, TAGS
 
 Kind = Literal[KINDS]  # type: ignore[valid-type]
@@ -99,7 +100,7 @@ class Batch(NamedTuple):
     tags: list[list[str]]
     actors: list[list[str]]
     treaties: list[list[str]]
-    firsts: list[Span]  # index._span of each date
+    firsts: list[Span]  # dates.iso_span of each date
     lasts: (
         list[Span] | None
     )  # of each end_date, or of the date where there is none; None: no end_date at all
@@ -113,7 +114,7 @@ def _all_slugs(lists: list[list[str]]) -> bool:
     if _known_slugs.issuperset(chain.from_iterable(lists)):
         return True
     for slug in set(chain.from_iterable(lists)) - _known_slugs:
-        if _SLUG.fullmatch(slug) is None:
+        if SLUG.fullmatch(slug) is None:
             return False
         if len(_known_slugs) < 100_000:
             _known_slugs.add(slug)
@@ -133,10 +134,10 @@ def vet(start: int, events: list[_Event]) -> Batch:
     """
     ids = list(map(_id, events))
     joined = "|".join(ids)  # one match for the run; an id holding "|" shows in the count
-    if not ids or _SLUGS.fullmatch(joined) is None or joined.count("|") != len(ids) - 1:
+    if not ids or SLUGS.fullmatch(joined) is None or joined.count("|") != len(ids) - 1:
         raise GiveUp
     dates = list(map(_date, events))
-    firsts = list(map(_span, dates))
+    firsts = list(map(iso_span, dates))
     if None in firsts:
         raise GiveUp
     end_dates = list(map(_end_date, events))
@@ -145,7 +146,7 @@ def vet(start: int, events: list[_Event]) -> Batch:
     if end_dates.count(None) != len(end_dates):
         lasts, has_end = [], []
         for first, end in zip(firsts, end_dates, strict=True):
-            last = first if end is None else _span(end)
+            last = first if end is None else iso_span(end)
             if last is None or last[1] < first[0]:
                 raise GiveUp
             lasts.append(last)
@@ -166,10 +167,10 @@ def vet(start: int, events: list[_Event]) -> Batch:
     if publishers and not _lines(publishers, no_cr=False):
         raise GiveUp
     for published in {p for p in map(_published, sources) if p is not None}:
-        if _span(published) is None:
+        if iso_span(published) is None:
             raise GiveUp
     for url in set(map(_url, sources)) - _known_urls:
-        if _URL.fullmatch(url) is None:
+        if URL.fullmatch(url) is None:
             raise GiveUp
         if len(_known_urls) < 10_000:
             _known_urls.add(url)

@@ -29,9 +29,9 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import cache
-from .datafile import limit, lone_surrogates, read_text
-from .dates import ISO_PARTIAL, _last_day
+from . import cache, rules
+from .datafile import limit, lone_surrogates, read_text, relocated
+from .dates import iso_span
 from .errors import DataFileError, Problem
 from .model import (
     EVENT_KEYS,
@@ -47,6 +47,7 @@ from .model import (
     Quote,
     Treaty,
 )
+from .rules import SLUG, SLUGS, URL
 from .vocabulary import KINDS, TAGS
 
 if TYPE_CHECKING:
@@ -197,19 +198,6 @@ def jsonl_items(
     counts[array] += 1
 
 
-BAD_RECORD = 'a record must be an object with a "type"'
-
-
-def bad_type(value: Any) -> str:
-    return f"unknown type {value!r} (event, treaty, quote, actor, era or meta)"
-
-
-def _to_line_problem(problem: Problem, lines: dict[tuple[str, int], str]) -> Problem:
-    from .store import _to_line
-
-    return _to_line(problem, lines)
-
-
 def read_jsonl_document(path: Path) -> tuple[dict[str, Any], dict[tuple[str, int], str]]:
     """A small JSON Lines file as a data document, and the line of each record (for messages)."""
     document: dict[str, Any] = {}
@@ -219,9 +207,11 @@ def read_jsonl_document(path: Path) -> tuple[dict[str, Any], dict[tuple[str, int
         with path.open(encoding="utf-8-sig") as handle:
             for key, index, value, where, _raw in stream_jsonl(iter(handle)):
                 if key == "$bad":
-                    problems.append(Problem(BAD_RECORD, path=f"line {where}"))
+                    problems.append(Problem(rules.not_a_record(None), path=f"line {where}"))
                 elif key == "$badtype":
-                    problems.append(Problem(bad_type(value), path=f"line {where}"))
+                    problems.append(
+                        Problem(rules.not_a_record({"type": value}), path=f"line {where}")
+                    )
                 elif index is None:
                     document[key] = value
                 elif index >= 0:
@@ -235,7 +225,8 @@ def read_jsonl_document(path: Path) -> tuple[dict[str, Any], dict[tuple[str, int
         raise DataFileError(str(path), [Problem(f"not UTF-8 text ({exc.reason})")]) from None
     if not problems:
         for problem in lone_surrogates(document):
-            problems.append(_to_line_problem(problem, lines))
+            where = relocated(problem.path, lambda array, index: lines.get((array, index)))
+            problems.append(Problem(problem.message, where))
     if problems:
         raise DataFileError(str(path), problems)
     if "schema_version" not in document:
@@ -260,40 +251,10 @@ CREATE INDEX events_end ON events ("end");
 CREATE INDEX event_treaties_treaty ON event_treaties (treaty);
 """
 
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_SLUGS = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:\|[a-z0-9]+(?:-[a-z0-9]+)*)*")
-_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f]+")
 _EVENT_KEYS = frozenset(EVENT_KEYS)
 _SOURCE_KEYS = frozenset(SOURCE_KEYS)
 _SOURCE_REQUIRED = frozenset(("title", "url"))
 _KINDS, _TONES, _TAGS = frozenset(KINDS), frozenset(TONES), frozenset(TAGS)
-
-
-@functools.lru_cache(maxsize=1 << 17)
-def _span(value: str) -> tuple[str, str, int, int | None, int | None] | None:
-    """(first day, last day, precision, month, day) of a stored date, or None if invalid.
-
-    ``PartialDate``'s rules, written out on strings: a million events hold about a hundred
-    thousand distinct dates, and this is three times faster than building the objects. Dates
-    repeat a great deal in large files, hence the cache as well. A property test holds it to
-    ``PartialDate``.
-    """
-    match = ISO_PARTIAL.fullmatch(value)
-    if match is None:
-        return None
-    year, month, day = match.groups()
-    if year == "0000":
-        return None
-    if month is None:
-        return (f"{year}-01-01", f"{year}-12-31", 1, None, None)
-    if not "01" <= month <= "12":
-        return None
-    last = _last_day(int(year), int(month))
-    if day is None:
-        return (f"{year}-{month}-01", f"{year}-{month}-{last:02d}", 2, None, None)
-    if not 1 <= int(day) <= last:
-        return None
-    return (value, value, 3, int(month), int(day))
 
 
 def _slugs(value: Any) -> bool:
@@ -304,7 +265,7 @@ def _slugs(value: Any) -> bool:
     if not all(type(v) is str for v in value):
         return False
     joined = "|".join(value)  # one match for the list; a slug holding "|" shows in the count
-    return _SLUGS.fullmatch(joined) is not None and joined.count("|") == len(value) - 1
+    return SLUGS.fullmatch(joined) is not None and joined.count("|") == len(value) - 1
 
 
 def _event_is_plainly_valid(record: Any) -> bool:
@@ -321,13 +282,13 @@ def _event_is_plainly_valid(record: Any) -> bool:
         record["summary"],
     )
     kind, tone, sources = record["kind"], record["tone"], record["sources"]
-    if type(record_id) is not str or _SLUG.fullmatch(record_id) is None:
+    if type(record_id) is not str or SLUG.fullmatch(record_id) is None:
         return False
-    if type(date) is not str or (first := _span(date)) is None:
+    if type(date) is not str or (first := iso_span(date)) is None:
         return False
     end = record.get("end_date")
     if end is not None and (
-        type(end) is not str or (last := _span(end)) is None or last[1] < first[0]
+        type(end) is not str or (last := iso_span(end)) is None or last[1] < first[0]
     ):
         return False
     if type(title) is not str or not title.strip() or "\n" in title or "\r" in title:
@@ -349,14 +310,14 @@ def _event_is_plainly_valid(record: Any) -> bool:
         source_title, url = source["title"], source["url"]
         if type(source_title) is not str or not source_title.strip() or "\n" in source_title:
             return False
-        if type(url) is not str or _URL.fullmatch(url) is None:
+        if type(url) is not str or URL.fullmatch(url) is None:
             return False
         publisher, published = source.get("publisher"), source.get("published")
         if publisher is not None and (
             type(publisher) is not str or not publisher.strip() or "\n" in publisher
         ):
             return False
-        if published is not None and (type(published) is not str or _span(published) is None):
+        if published is not None and (type(published) is not str or iso_span(published) is None):
             return False
     return True
 
@@ -466,14 +427,12 @@ class _Builder:
 
     def add(self, key: str, index: int | None, value: Any, where: Any, raw: str | None) -> None:
         if key == "$":
-            from .store import _kind
-
-            self.fail(f"expected an object, found {_kind(value)}", "$")
+            self.fail(rules.not_an_object(value), "$")
             self.not_object = True
         elif key == "$bad":
-            self.fail(BAD_RECORD, f"line {where}")
+            self.fail(rules.not_a_record(None), f"line {where}")
         elif key == "$badtype":
-            self.fail(bad_type(value), f"line {where}")
+            self.fail(rules.not_a_record({"type": value}), f"line {where}")
         elif index is None:
             self._surrogates(value, f"$.{key}")
             self.top[key] = value
@@ -496,18 +455,15 @@ class _Builder:
 
     def _event(self, index: int, record: Any, raw: str | None) -> None:
         if not _event_is_plainly_valid(record):
-            from .store import _Checker, _event
-
-            check = _Checker()
             where = self.where("events", index)
             in_document = where.startswith("$")
-            _event(check, record, where if in_document else "$")
-            for problem in check.problems:
+            problems = rules.check_event(record, where if in_document else "$")
+            for problem in problems:
                 located = problem.path
                 if not in_document:  # JSON Lines: "line 12: $.date"
                     located = where if located == "$" else f"{where}: {located}"
                 self.fail(problem.message, located)
-            if check.problems:
+            if problems:
                 return
         self.add_event(
             index,
@@ -538,8 +494,8 @@ class _Builder:
         body: str,
     ) -> None:
         """Index one event that has passed every per-record rule."""
-        first = _span(date)
-        last = _span(end_date) if end_date else first
+        first = iso_span(date)
+        last = iso_span(end_date) if end_date else first
         assert first is not None and last is not None
         self._note(index, record_id, hash((date, title.casefold())))
         self.actor_refs.update(actors)
@@ -685,17 +641,11 @@ class _Builder:
 
     def _check_document(self) -> None:
         """The rules of ``store.build`` for the small tables, and cross-record checks."""
-        from .store import build
-
         if self.not_object:
             return
         version = self.top.get("schema_version")
         if version not in SCHEMA_VERSIONS or isinstance(version, bool):
-            self.fail(
-                f"unsupported schema_version {version!r} (this relcli reads "
-                f"{' and '.join(map(str, SCHEMA_VERSIONS))}; a newer relcli may read it)",
-                "$.schema_version",
-            )
+            self.fail(rules.unsupported_version(version), "$.schema_version")
             return
         missing = [
             a
@@ -703,7 +653,7 @@ class _Builder:
             if a not in self.seen_arrays and a not in self.top
         ]
         for array in missing:
-            self.fail(f"missing required key {array!r}", "$")
+            self.fail(rules.missing_key(array), "$")
         if missing:
             return
         small: dict[str, Any] = {
@@ -726,28 +676,21 @@ class _Builder:
         streamed_events = isinstance(small["events"], list)
         if streamed_events:
             small["events"] = []
-        _dataset, problems = build(small, known_event_ids=self.event_ids)
+        _dataset, problems = rules.build(small, known_event_ids=self.event_ids)
+
+        def where(array: str, index: int) -> str | None:  # of the small document's records
+            if array not in positions or index >= len(positions[array]):
+                return None
+            return self.where(array, positions[array][index])
+
         for problem in problems:
-            self.fail(problem.message, self._relocate(problem.path, positions))
+            self.fail(problem.message, relocated(problem.path, where))
         if (
             streamed_events
             and isinstance(small["actors"], list)
             and isinstance(small["treaties"], list)
         ):
             self._check_events(small)
-
-    def _relocate(self, path: str, positions: dict[str, list[int]]) -> str:
-        """``$.quotes[3].event`` of the small document to where that record really is."""
-        match = re.match(r"\$\.(\w+)\[(\d+)\](.*)", path)
-        if not match:
-            return path
-        array, index, rest = match.group(1), int(match.group(2)), match.group(3)
-        if array not in positions or index >= len(positions[array]):
-            return path
-        where = self.where(array, positions[array][index])
-        if where.startswith("$"):
-            return where + rest
-        return f"{where}: ${rest}" if rest else where
 
     def _check_events(self, small: dict[str, Any]) -> None:
         for index in self.repeated_ids:
@@ -756,7 +699,7 @@ class _Builder:
                 "SELECT MIN(pos) FROM events WHERE id = ?", (body.get("id"),)
             ).fetchone()[0]
             self.fail(
-                f"duplicate id {body.get('id')!r} (first at [{first}])",
+                rules.duplicate_id(body.get("id"), first),
                 f"{self.where('events', index)}.id",
             )
         for first, later in self.same_title:
@@ -766,7 +709,7 @@ class _Builder:
                 and a.get("title", "").casefold() == b.get("title", "").casefold()
             ):
                 self.fail(
-                    f"duplicate of $.events[{first}] (same date and title)",
+                    rules.duplicate_event(first),
                     self.where("events", later),
                 )
         actor_ids = {a.get("id") for a in small["actors"] if isinstance(a, dict)}
@@ -782,7 +725,7 @@ class _Builder:
                 for pos, listed in self.db.execute(query, (f"|{missing}|",)):
                     n = listed.strip("|").split("|").index(missing)
                     self.fail(
-                        f"no {what} with id {missing!r}",
+                        rules.no_such(what, missing),
                         f"{self.where('events', pos)}.{column}[{n}]",
                     )
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from relcli import cache, store
+from relcli import cache, rules, store
 from tests.conftest import MINI
 from tests.test_installed import command, env
 
@@ -32,7 +32,7 @@ def test_second_load_comes_from_the_cache(data_file: Path, monkeypatch: pytest.M
     first = store.load(data_file)
     assert cache.location(data_file, ".marshal").exists()
     monkeypatch.setattr(
-        store, "build", lambda document: (_ for _ in ()).throw(AssertionError("rebuilt"))
+        rules, "build", lambda document: (_ for _ in ()).throw(AssertionError("rebuilt"))
     )
     assert store.load(data_file).to_json() == first.to_json()
 
@@ -68,13 +68,13 @@ def test_touched_file_is_reread_and_still_correct(
 ) -> None:
     first = store.load(data_file).to_json()
     calls = []
-    original = store.build
+    original = rules.build
 
     def counting(document: object):  # type: ignore[no-untyped-def]
         calls.append(1)
         return original(document)
 
-    monkeypatch.setattr(store, "build", counting)
+    monkeypatch.setattr(rules, "build", counting)
     os.utime(data_file)
     assert store.load(data_file).to_json() == first
     assert calls == [1]

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from relcli import fastdecode, index, indexwriter
-from relcli.dates import PartialDate
+from relcli.dates import PartialDate, iso_span
 from relcli.errors import DataFileError
 from tests.conftest import MINI
 from tests.test_hardening import datasets
@@ -195,13 +195,13 @@ date_like = st.from_regex(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?", fullmatch=True)
 @settings(max_examples=400, deadline=None)
 @given(st.one_of(date_like, st.text(max_size=12)))
 def test_span_keeps_the_rules_of_partial_dates(text: str) -> None:
-    index._span.cache_clear()
-    assert index._span(text) == _span_by_objects(text)
+    iso_span.cache_clear()
+    assert iso_span(text) == _span_by_objects(text)
 
 
 @pytest.mark.parametrize("text", ["2000-02-29", "1900-02-29", "2024-02-29", "0001", "9999-12-31"])
 def test_span_on_leap_days_and_edges(text: str) -> None:
-    assert index._span(text) == _span_by_objects(text)
+    assert iso_span(text) == _span_by_objects(text)
 
 
 # ---- the writer ------------------------------------------------------------------------------

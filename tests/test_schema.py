@@ -8,7 +8,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from relcli import store
+from relcli import rules, store
 from relcli.model import COUNTRIES, TONES
 from relcli.vocabulary import KINDS, STATUSES, TAGS
 
@@ -56,6 +56,6 @@ def test_schema_and_validator_reject_the_same_breakage(
 ) -> None:
     breaks(mini_document)
     schema_errors = list(VALIDATOR.iter_errors(mini_document))
-    _, problems = store.build(mini_document)
+    _, problems = rules.build(mini_document)
     assert schema_errors, f"schema accepted: {name}"
     assert problems, f"validator accepted: {name}"
