@@ -23,7 +23,8 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from datetime import date
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
@@ -31,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import cache, rules
 from .datafile import limit, lone_surrogates, read_text, relocated
-from .dates import iso_span
+from .dates import DateRange, iso_span
 from .errors import DataFileError, Problem
 from .model import (
     EVENT_KEYS,
@@ -968,7 +969,9 @@ class IndexedDataset:
         return self._all
 
     def to_json(self) -> dict[str, Any]:
-        return as_dataset(self).to_json()
+        return Dataset(
+            self.meta, self.actors, self.treaties, self.events, self.quotes, self.eras
+        ).to_json()
 
     def event_count(self) -> int:
         row = self.db.execute("SELECT value FROM meta WHERE key = 'events'").fetchone()
@@ -987,11 +990,20 @@ class IndexedDataset:
         ).fetchone()
         return bool(after * 4 < total)
 
-    def count_overlapping(self, start: str, end: str) -> int:
+    def count_overlapping(self, period: DateRange) -> int:
         row = self.db.execute(
-            'SELECT COUNT(*) FROM events WHERE "end" >= ? AND start <= ?', (start, end)
+            'SELECT COUNT(*) FROM events WHERE "end" >= ? AND start <= ?',
+            (period.start.isoformat(), period.end.isoformat()),
         )
         return int(row.fetchone()[0])
+
+    def events_naming_treaty(self, treaty_id: str, also: Collection[str]) -> list[Event]:
+        found = {e.id: e for e in self.candidates(treaties=[treaty_id])}
+        for event_id in also:
+            event = self.event_by_id.get(event_id)
+            if event is not None:
+                found[event.id] = event
+        return list(found.values())
 
     def kinds_and_tags(self) -> Iterator[tuple[str, list[str]]]:
         for kind, tags in self.db.execute("SELECT kind, tags FROM events"):
@@ -1000,8 +1012,8 @@ class IndexedDataset:
     def candidates(
         self,
         *,
-        start: str | None = None,
-        end: str | None = None,
+        start: date | None = None,
+        end: date | None = None,
         kinds: Sequence[str] = (),
         tags: Sequence[str] = (),
         actors: Sequence[str] = (),
@@ -1011,14 +1023,15 @@ class IndexedDataset:
         month_day: tuple[int, int] | None = None,
         reverse: bool = False,
     ) -> Iterator[Event]:
-        """Events that may match, in chronological order; callers apply the exact rules."""
-        where, params = [], []
+        """See ``model.Records.candidates``: SQL narrows, callers apply the exact rules."""
+        where: list[str] = []
+        params: list[Any] = []
         if start:
             where.append('"end" >= ?')
-            params.append(start)
+            params.append(start.isoformat())
         if end:
             where.append("start <= ?")
-            params.append(end)
+            params.append(end.isoformat())
         if kinds:
             where.append(f"kind IN ({','.join('?' * len(kinds))})")
             params += list(kinds)
@@ -1055,7 +1068,7 @@ class IndexedDataset:
             params += [*month_day, *month_day]
         order = "DESC" if reverse else "ASC"
         sql = "SELECT body FROM events"
-        if start and self._selective(start):
+        if start and self._selective(start.isoformat()):
             # Few events end after --from: find them by that index and sort them, rather than
             # walk the whole chronological index (SQLite would choose the latter to avoid a sort).
             sql += " INDEXED BY events_end"
@@ -1100,17 +1113,3 @@ class _EventsById:
 
     def __iter__(self) -> Iterator[str]:
         return (row[0] for row in self.dataset.db.execute("SELECT id FROM events ORDER BY pos"))
-
-
-def as_dataset(dataset: Any) -> Dataset:
-    """A full in-memory ``Dataset`` (for the few operations that need every record at once)."""
-    if isinstance(dataset, IndexedDataset):
-        return Dataset(
-            dataset.meta,
-            dataset.actors,
-            dataset.treaties,
-            dataset.events,
-            dataset.quotes,
-            dataset.eras,
-        )
-    return dataset

@@ -1,13 +1,21 @@
-"""The records relcli knows: immutable value classes mirroring the data schema (version 2).
+"""The records relcli knows, a whole data file as a ``Dataset``, and ``Records``: the one
+interface every dataset offers, so the questions in ``query`` and ``search`` never ask which
+kind of dataset they were given.
 
-``to_json`` gives each record back in the schema's own keys, so JSON output can be fed to
-``relcli --data`` again. Optional keys are always present (``null`` or ``[]`` when empty), so
-scripts see one stable shape.
+Records are immutable value classes mirroring the data schema (version 2). ``to_json`` gives
+each back in the schema's own keys, so JSON output can be fed to ``relcli --data`` again.
+Optional keys are always present (``null`` or ``[]`` when empty): scripts see one stable shape.
+
+Two classes satisfy ``Records``: ``Dataset`` here, a file held in memory, which answers the
+engine questions (``candidates``, ``count_overlapping``...) in Python; and
+``index.IndexedDataset``, a large file read through its SQLite index, which answers them in SQL.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any, Protocol, TypeVar
 
 from .dates import DateRange, PartialDate, span
 from .valueclass import FrozenRecord, set_field
@@ -67,6 +75,14 @@ def _valid_date(text: str) -> PartialDate:
 
 def _date(text: str | None) -> PartialDate | None:
     return _valid_date(text) if text is not None else None
+
+
+Dated = TypeVar("Dated", "Event", "Quote")
+
+
+def chronological(records: Iterable[Dated]) -> list[Dated]:
+    """Oldest first; same first day: coarser precision first, then by id (stable)."""
+    return sorted(records, key=lambda r: (r.date.sort_key(), r.id))
 
 
 # The ``from_json`` constructors below rebuild records from JSON that was validated before (the
@@ -512,6 +528,70 @@ class Era(FrozenRecord):
         )
 
 
+class Records(Protocol):
+    """What every dataset offers: the records, lookups by id, and the few questions a storage
+    engine can answer faster than a walk over every event (an index answers them in SQL)."""
+
+    meta: JSON
+    schema_version: int
+
+    @property
+    def actors(self) -> tuple[Actor, ...]: ...
+    @property
+    def treaties(self) -> tuple[Treaty, ...]: ...
+    @property
+    def events(self) -> tuple[Event, ...]: ...
+    @property
+    def quotes(self) -> tuple[Quote, ...]: ...
+    @property
+    def eras(self) -> tuple[Era, ...]: ...
+    @property
+    def actor_by_id(self) -> Mapping[str, Actor]: ...
+    @property
+    def treaty_by_id(self) -> Mapping[str, Treaty]: ...
+    @property
+    def event_by_id(self) -> Mapping[str, Event]: ...
+    @property
+    def quote_by_id(self) -> Mapping[str, Quote]: ...
+    @property
+    def era_by_id(self) -> Mapping[str, Era]: ...
+
+    def candidates(
+        self,
+        *,
+        start: date | None = None,
+        end: date | None = None,
+        kinds: Sequence[str] = (),
+        tags: Sequence[str] = (),
+        actors: Sequence[str] = (),
+        treaties: Sequence[str] = (),
+        texts: Sequence[str] = (),
+        any_of: Sequence[Sequence[tuple[str, str]]] = (),
+        month_day: tuple[int, int] | None = None,
+        reverse: bool = False,
+    ) -> Iterable[Event]:
+        """Events that MAY match, in ``chronological`` order (newest first with ``reverse``);
+        callers apply the exact rules. Narrowed to events overlapping ``start``..``end`` (ISO
+        days), of one of ``kinds``, with all of ``tags``, ``actors`` and ``treaties``, beginning
+        or ending on ``month_day``. ``texts`` (folded words that must occur) and ``any_of``
+        (for each group, one of (column, needle) must hold) are hints an engine may ignore."""
+        ...
+
+    def count_overlapping(self, period: DateRange) -> int:
+        """How many events overlap ``period``."""
+        ...
+
+    def kinds_and_tags(self) -> Iterable[tuple[str, Sequence[str]]]:
+        """(kind, tags) of every event."""
+        ...
+
+    def events_naming_treaty(self, treaty_id: str, also: Collection[str]) -> list[Event]:
+        """Events that list the treaty, or whose id is in ``also``, in no particular order."""
+        ...
+
+    def to_json(self) -> JSON: ...
+
+
 class Dataset:
     """A whole data file, with lookups by id. Compared by its records.
 
@@ -582,11 +662,56 @@ class Dataset:
     def eras(self) -> tuple[Era, ...]:
         return self._built("eras", Era)
 
-    def events_naming_treaty(self, treaty_id: str, also: set[str]) -> list[Event]:
-        """Events that list the treaty, or whose id is in ``also`` (file order).
+    # The engine questions of ``Records``, answered in Python.
 
-        Before the events are built, only these are: ``treaty INF`` needs 7 of 412.
-        """
+    def candidates(
+        self,
+        *,
+        start: date | None = None,
+        end: date | None = None,
+        kinds: Sequence[str] = (),
+        tags: Sequence[str] = (),
+        actors: Sequence[str] = (),
+        treaties: Sequence[str] = (),
+        texts: Sequence[str] = (),
+        any_of: Sequence[Sequence[tuple[str, str]]] = (),
+        month_day: tuple[int, int] | None = None,
+        reverse: bool = False,
+    ) -> list[Event]:
+        """See ``Records.candidates``; ``texts`` and ``any_of`` are left to the caller's rules."""
+        found = []
+        for event in self.events:
+            if start is not None or end is not None:
+                days = event.range
+                if (start is not None and days.end < start) or (
+                    end is not None and days.start > end
+                ):
+                    continue
+            if kinds and event.kind not in kinds:
+                continue
+            if any(t not in event.tags for t in tags) or any(a not in event.actors for a in actors):
+                continue
+            if any(t not in event.treaties for t in treaties):
+                continue
+            if month_day is not None and not (
+                _on(event.date, month_day) or _on(event.end_date, month_day)
+            ):
+                continue
+            found.append(event)
+        found = chronological(found)
+        if reverse:
+            found.reverse()
+        return found
+
+    def count_overlapping(self, period: DateRange) -> int:
+        return sum(1 for e in self.events if e.range.overlaps(period))
+
+    def kinds_and_tags(self) -> Iterable[tuple[str, Sequence[str]]]:
+        return ((e.kind, e.tags) for e in self.events)
+
+    def events_naming_treaty(self, treaty_id: str, also: Collection[str]) -> list[Event]:
+        """See ``Records``; in file order. Before the events are built, only these are:
+        ``treaty INF`` needs 7 of 412."""
         if self._events is None and self._document is not None:
             return [
                 Event.from_json(e)
@@ -669,3 +794,8 @@ class Dataset:
         dataset._actors = dataset._treaties = dataset._events = None
         dataset._quotes = dataset._eras = None
         return dataset
+
+
+def _on(when: PartialDate | None, month_day: tuple[int, int]) -> bool:
+    """Whether a day-precise date falls on this day of the year."""
+    return when is not None and (when.month, when.day) == month_day

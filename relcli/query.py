@@ -1,4 +1,4 @@
-"""Pure questions asked of a ``Dataset``: filter, sort, look up by name, search.
+"""Pure questions asked of any dataset (``model.Records``): filter, sort, look up by name.
 
 Nothing here prints or exits: an unknown name raises ``NotFound`` with the closest names, a
 name that fits several records raises ``Ambiguous`` with all of them.
@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from .dates import DateRange, PartialDate
 from .errors import Ambiguous, NotFound, UnknownTerm, UsageProblem
-from .model import Actor, Dataset, Era, Event, Milestone, Quote, Treaty
+from .model import Actor, Era, Event, Milestone, Quote, Records, Treaty, chronological
 from .valueclass import Bundle
 from .vocabulary import KINDS, STATUSES, TAGS
 
@@ -86,7 +86,7 @@ def suggest_records(
     return seen[:limit]
 
 
-def treaty_by_name(dataset: Dataset, name: str) -> Treaty:
+def treaty_by_name(dataset: Records, name: str) -> Treaty:
     """A treaty by id, alias or name (``INF``, ``new start``, ``Intermediate-Range``)."""
     records = [
         (t, [t.id, t.name, *t.aliases], t.aliases[0] if t.aliases else t.name)
@@ -95,13 +95,13 @@ def treaty_by_name(dataset: Dataset, name: str) -> Treaty:
     return _pick("treaty", name, records)  # type: ignore[return-value]
 
 
-def actor_by_name(dataset: Dataset, name: str) -> Actor:
+def actor_by_name(dataset: Records, name: str) -> Actor:
     """An actor by id, full name, alias or surname (``Lavrov``, ``sergey lavrov``)."""
     records = [(a, [a.id, a.name, *a.aliases, a.name.split()[-1]], a.name) for a in dataset.actors]
     return _pick("actor", name, records)  # type: ignore[return-value]
 
 
-def era_by_name(dataset: Dataset, name: str) -> Era:
+def era_by_name(dataset: Records, name: str) -> Era:
     records = [(e, [e.id, e.name, *e.aliases], e.name) for e in dataset.eras]
     return _pick("era", name, records)  # type: ignore[return-value]
 
@@ -115,7 +115,7 @@ class Period(Bundle):
     ranges: tuple[DateRange, ...]
 
 
-def period_named(dataset: Dataset, name: str) -> Period:
+def period_named(dataset: Records, name: str) -> Period:
     """An era (``Cold War``) or an actor's dated roles (``Obama``, ``Gorbachev``) as date ranges."""
     records: list[tuple[object, list[str], str]] = [
         (e, [e.id, e.name, *e.aliases], e.name) for e in dataset.eras
@@ -145,7 +145,7 @@ def merge_ranges(ranges: Iterable[DateRange]) -> tuple[DateRange, ...]:
 
 
 def actors_matching(
-    dataset: Dataset, countries: Sequence[str] = (), roles: Sequence[str] = ()
+    dataset: Records, countries: Sequence[str] = (), roles: Sequence[str] = ()
 ) -> list[Actor]:
     """Actors of any of ``countries`` (codes) holding, for each text in ``roles``, a role whose
     title contains it."""
@@ -160,7 +160,7 @@ def actors_matching(
 
 
 def office_holders(
-    dataset: Dataset,
+    dataset: Records,
     days: DateRange,
     countries: Sequence[str] = (),
     roles: Sequence[str] = (),
@@ -209,25 +209,17 @@ def _on_or_in(when: PartialDate) -> str:
     return f"on {when.human()}" if when.day is not None else f"in {when.human()}"
 
 
-def events_of_actor(dataset: Dataset, actor: Actor) -> list[Event]:
-    if _indexed(dataset):
-        return list(dataset.candidates(actors=[actor.id]))  # type: ignore[attr-defined]
-    return chronological(e for e in dataset.events if actor.id in e.actors)
+def events_of_actor(dataset: Records, actor: Actor) -> list[Event]:
+    return list(dataset.candidates(actors=[actor.id]))
 
 
-def quotes_of_actor(dataset: Dataset, actor: Actor) -> list[Quote]:
+def quotes_of_actor(dataset: Records, actor: Actor) -> list[Quote]:
     return chronological(q for q in dataset.quotes if q.speaker == actor.id)
 
 
-def on_this_day(dataset: Dataset, month: int, day: int) -> list[Event]:
+def on_this_day(dataset: Records, month: int, day: int) -> list[Event]:
     """Events that began or ended on this day of the year (day-precise dates only)."""
-
-    def matches(value: object) -> bool:
-        return getattr(value, "month", None) == month and getattr(value, "day", None) == day
-
-    if _indexed(dataset):
-        return list(dataset.candidates(month_day=(month, day)))  # type: ignore[attr-defined]
-    return chronological(e for e in dataset.events if matches(e.date) or matches(e.end_date))
+    return list(dataset.candidates(month_day=(month, day)))
 
 
 DAY_TYPES = ("event", "quote", "milestone")
@@ -266,7 +258,7 @@ class DayEntry(Bundle):
 
 
 def day_entries(
-    dataset: Dataset,
+    dataset: Records,
     month: int,
     day: int,
     types: Sequence[str] = DAY_TYPES,
@@ -313,18 +305,13 @@ def day_type_named(name: str) -> str:
     raise UnknownTerm("type", name, suggest(name, DAY_TYPES))
 
 
-def vocabulary_counts(dataset: Dataset, what: str) -> list[tuple[str, str, int]]:
+def vocabulary_counts(dataset: Records, what: str) -> list[tuple[str, str, int]]:
     """(term, meaning, number of events) for every tag or kind, most used first."""
     from .vocabulary import KIND_MEANINGS, TAG_MEANINGS
 
     meanings = TAG_MEANINGS if what == "tag" else KIND_MEANINGS
     counts = dict.fromkeys(meanings, 0)
-    pairs = (
-        dataset.kinds_and_tags()  # type: ignore[attr-defined]
-        if _indexed(dataset)
-        else ((e.kind, e.tags) for e in dataset.events)
-    )
-    for kind, tags in pairs:
+    for kind, tags in dataset.kinds_and_tags():
         for term in tags if what == "tag" else (kind,):
             counts[term] = counts.get(term, 0) + 1
     return sorted(
@@ -333,14 +320,14 @@ def vocabulary_counts(dataset: Dataset, what: str) -> list[tuple[str, str, int]]
     )
 
 
-def event_by_id(dataset: Dataset, event_id: str) -> Event:
+def event_by_id(dataset: Records, event_id: str) -> Event:
     event = dataset.event_by_id.get(event_id.strip().lower())
     if event is None:
         raise NotFound("event", event_id, suggest(event_id, dataset.event_by_id))
     return event
 
 
-def quote_by_id(dataset: Dataset, quote_id: str) -> Quote:
+def quote_by_id(dataset: Records, quote_id: str) -> Quote:
     quote = dataset.quote_by_id.get(quote_id.strip().lower())
     if quote is None:
         raise NotFound("quote", quote_id, suggest(quote_id, dataset.quote_by_id))
@@ -570,12 +557,7 @@ class TreatyFilter(Bundle):
         return not self.periods or any(signed.range.overlaps(p) for p in self.periods)
 
 
-def _indexed(dataset: object) -> bool:
-    """A large file read through its SQLite index (``index.IndexedDataset``)."""
-    return hasattr(dataset, "candidates")
-
-
-def _bounds(wanted: EventFilter) -> tuple[str | None, str | None]:
+def _bounds(wanted: EventFilter) -> tuple[date | None, date | None]:
     """ISO day bounds every matching event must meet: a superset of --from/--to and --during."""
     low = wanted.start.start if wanted.start else None
     high = wanted.end.end if wanted.end else None
@@ -584,13 +566,24 @@ def _bounds(wanted: EventFilter) -> tuple[str | None, str | None]:
         last = max(p.end for p in wanted.periods)
         low = max(low, first) if low else first
         high = min(high, last) if high else last
-    return (low.isoformat() if low else None, high.isoformat() if high else None)
+    return low, high
 
 
-def _indexed_matching(dataset: object, wanted: EventFilter) -> list[Event]:
+def count_overlapping(dataset: Records, period: DateRange) -> int:
+    return dataset.count_overlapping(period)
+
+
+def _finish(records: list, limit: int | None, reverse: bool) -> list:
+    if reverse:
+        records.reverse()
+    return records[:limit] if limit is not None else records
+
+
+def events_matching(dataset: Records, wanted: EventFilter) -> list[Event]:
+    """The events ``wanted`` accepts, in order, up to its limit: the dataset narrows them
+    (in SQL, for an index), the rules of ``EventFilter.accepts`` decide."""
     start, end = _bounds(wanted)
-    found = []
-    candidates = dataset.candidates(  # type: ignore[attr-defined]
+    candidates = dataset.candidates(
         start=start,
         end=end,
         kinds=wanted.kinds,
@@ -600,39 +593,16 @@ def _indexed_matching(dataset: object, wanted: EventFilter) -> list[Event]:
         texts=[fold(text) for text in wanted.searches],
         reverse=wanted.reverse,
     )
-    for event in candidates:  # SQL narrows; the in-memory rules decide
+    found: list[Event] = []
+    for event in candidates:
+        if wanted.limit is not None and len(found) >= wanted.limit:
+            break
         if wanted.accepts(event):
             found.append(event)
-            if wanted.limit is not None and len(found) >= wanted.limit:
-                break
     return found
 
 
-def count_overlapping(dataset: Dataset, period: DateRange) -> int:
-    if _indexed(dataset):
-        return dataset.count_overlapping(period.start.isoformat(), period.end.isoformat())  # type: ignore[attr-defined]
-    return sum(1 for e in dataset.events if e.range.overlaps(period))
-
-
-def chronological(records: Iterable[Event | Quote]) -> list:
-    """Oldest first; same first day: coarser precision first, then by id (stable)."""
-    return sorted(records, key=lambda r: (r.date.sort_key(), r.id))
-
-
-def _finish(records: list, limit: int | None, reverse: bool) -> list:
-    if reverse:
-        records.reverse()
-    return records[:limit] if limit is not None else records
-
-
-def events_matching(dataset: Dataset, wanted: EventFilter) -> list[Event]:
-    if _indexed(dataset):
-        return _indexed_matching(dataset, wanted)
-    found = chronological(e for e in dataset.events if wanted.accepts(e))
-    return _finish(found, wanted.limit, wanted.reverse)
-
-
-def quotes_matching(dataset: Dataset, wanted: QuoteFilter | None = None) -> list[Quote]:
+def quotes_matching(dataset: Records, wanted: QuoteFilter | None = None) -> list[Quote]:
     wanted = wanted or QuoteFilter()
     needles = [fold(text) for text in wanted.searches]
     speakers: set[str] | None = set(wanted.speakers) if wanted.speakers else None
@@ -669,23 +639,17 @@ def quotes_matching(dataset: Dataset, wanted: QuoteFilter | None = None) -> list
     )
 
 
-def treaties_matching(dataset: Dataset, wanted: TreatyFilter | None = None) -> list[Treaty]:
+def treaties_matching(dataset: Records, wanted: TreatyFilter | None = None) -> list[Treaty]:
     found = [t for t in dataset.treaties if wanted is None or wanted.accepts(t)]
     return sorted(found, key=lambda t: (t.signed.sort_key() if t.signed else (date.max, 0), t.id))
 
 
-def events_of_treaty(dataset: Dataset, treaty: Treaty) -> list[Event]:
+def events_of_treaty(dataset: Records, treaty: Treaty) -> list[Event]:
+    """Events linked to the treaty, or named by one of its milestones."""
     linked = {m.event for m in treaty.milestones if m.event}
-    if _indexed(dataset):
-        found = {e.id: e for e in dataset.candidates(treaties=[treaty.id])}  # type: ignore[attr-defined]
-        for event_id in linked:
-            event = dataset.event_by_id.get(event_id)
-            if event is not None:
-                found[event.id] = event
-        return chronological(found.values())
     return chronological(dataset.events_naming_treaty(treaty.id, linked))
 
 
-def quotes_of_events(dataset: Dataset, events: Sequence[Event]) -> list[Quote]:
+def quotes_of_events(dataset: Records, events: Sequence[Event]) -> list[Quote]:
     ids = {e.id for e in events}
     return chronological(q for q in dataset.quotes if q.event in ids)

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .dates import DateRange, PartialDate
-from .model import Actor, Dataset, Era, Event, Quote, Treaty
+from .model import Actor, Era, Event, Quote, Records, Treaty
 from .query import fold, within
 
 TYPES = ("event", "treaty", "quote", "actor", "era")
@@ -49,7 +49,7 @@ def word_pattern(word: str) -> re.Pattern[str]:
 
 
 def _fields(
-    dataset: Dataset, record: Event | Treaty | Quote | Actor | Era
+    dataset: Records, record: Event | Treaty | Quote | Actor | Era
 ) -> list[tuple[int, str]]:
     if isinstance(record, Event):
         names = (dataset.actor_by_id[a].name for a in record.actors if a in dataset.actor_by_id)
@@ -102,10 +102,9 @@ def _score(words: Sequence[str], phrase: str, fields: list[tuple[int, str]]) -> 
     return total
 
 
-def _event_candidates(dataset: Dataset, words: Sequence[str]) -> Iterable[Event]:
-    """Events that may contain every word; for an indexed file, SQL narrows them down first."""
-    if not hasattr(dataset, "candidates"):
-        return dataset.events
+def _event_candidates(dataset: Records, words: Sequence[str]) -> Iterable[Event]:
+    """Events that may contain every word: each word is in the event's text or names one of
+    its actors (an index narrows by these in SQL; a dataset in memory may return them all)."""
     any_of = []
     for word in words:
         alternatives = [("body", word)]
@@ -116,11 +115,11 @@ def _event_candidates(dataset: Dataset, words: Sequence[str]) -> Iterable[Event]
             continue  # too common to narrow by: leave it to the scorer
         alternatives += [("actors", f"|{a}|") for a in actors]
         any_of.append(alternatives)
-    return dataset.candidates(any_of=any_of)  # type: ignore[attr-defined, no-any-return]
+    return dataset.candidates(any_of=any_of)
 
 
 def _candidates(
-    dataset: Dataset, types: Iterable[str], words: Sequence[str] = ()
+    dataset: Records, types: Iterable[str], words: Sequence[str] = ()
 ) -> Iterable[tuple[str, object]]:
     wanted = set(types)
     if "event" in wanted:
@@ -168,7 +167,7 @@ def _title_and_date(record: object) -> tuple[str, PartialDate | None]:
 
 
 def search(
-    dataset: Dataset,
+    dataset: Records,
     text: str,
     types: Sequence[str] = TYPES,
     limit: int | None = None,

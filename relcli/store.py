@@ -13,7 +13,7 @@ from pathlib import Path
 from . import rules
 from .datafile import parse_json, read_text, relocated
 from .errors import DataFileError, Problem
-from .model import Dataset
+from .model import Dataset, Records, chronological
 
 ENV_VAR = "RELCLI_DATA"
 
@@ -45,12 +45,13 @@ def resolve_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return bundled_path()
 
 
-def load(path: str | os.PathLike[str] | None = None) -> Dataset:
+def load(path: str | os.PathLike[str] | None = None) -> Records:
     """Read and validate the data file; raise ``DataFileError`` listing every problem.
 
-    A file read before is taken from the cache (see ``cache.py``) while it is unchanged. A large
-    file (or JSON Lines above the same size) is read through its index instead (``index.py``):
-    the result then offers the same attributes as a ``Dataset`` but fetches events on demand.
+    A file read before is taken from the cache (see ``cache.py``) while it is unchanged: a
+    ``Dataset``. A large file (or JSON Lines above the same size) is read through its index
+    instead: an ``index.IndexedDataset``, which fetches events on demand. Both are
+    ``model.Records``, and callers never need to know which they have.
     """
     from . import cache
 
@@ -58,7 +59,7 @@ def load(path: str | os.PathLike[str] | None = None) -> Dataset:
     if cache.wants_index(resolved):
         from . import index
 
-        return index.open_dataset(resolved)  # type: ignore[return-value]
+        return index.open_dataset(resolved)
     cached = cache.read_document(resolved, lambda: _read(resolved).to_json())
     if cached is not None:
         return Dataset.from_json(cached)
@@ -117,9 +118,9 @@ def validate_file(
     return resolved, problems, canonical
 
 
-def canonical(dataset: Dataset) -> Dataset:
+def canonical(dataset: Records) -> Dataset:
     """The same records in canonical order: by date then id (treaties by date signed)."""
-    from .query import chronological, treaties_matching
+    from .query import treaties_matching
 
     return Dataset(
         dataset.meta,
@@ -131,23 +132,21 @@ def canonical(dataset: Dataset) -> Dataset:
     )
 
 
-def canonical_text(dataset: Dataset) -> str:
+def canonical_text(dataset: Records) -> str:
     """Canonical form: ordered records, schema key order, 2-space indent, UTF-8, final newline."""
     import json
 
-    from .index import as_dataset
-
-    document = canonical(as_dataset(dataset)).to_json()
+    document = canonical(dataset).to_json()
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def canonical_jsonl_text(dataset: Dataset) -> str:
+def canonical_jsonl_text(dataset: Records) -> str:
     """Canonical JSON Lines: a ``meta`` line, then one compact line per record, in canonical order."""
     import json
 
-    from .index import ARRAY_TO_TYPE, as_dataset
+    from .index import ARRAY_TO_TYPE
 
-    document = canonical(as_dataset(dataset)).to_json()
+    document = canonical(dataset).to_json()
     meta = {"type": "meta", "schema_version": document["schema_version"], **document["meta"]}
     lines = [meta]
     for array, kind in ARRAY_TO_TYPE.items():
@@ -157,6 +156,6 @@ def canonical_jsonl_text(dataset: Dataset) -> str:
     )
 
 
-def canonical_text_for(path: Path, dataset: Dataset) -> str:
+def canonical_text_for(path: Path, dataset: Records) -> str:
     """The canonical text of ``dataset`` in the format ``path``'s name says (JSON or JSON Lines)."""
     return canonical_jsonl_text(dataset) if path.suffix == ".jsonl" else canonical_text(dataset)
