@@ -31,7 +31,7 @@ from typing import Any
 from .datafile import replace_file
 
 FORMAT = 3  # bump when the cached representation changes (3: '\\/' is not plain ASCII in the index)
-INDEX_THRESHOLD = 16 * 1024 * 1024  # files this large are indexed (index.py), not cached whole
+INDEX_THRESHOLD = 16 * 1024 * 1024  # files this large are indexed (``index``), not cached whole
 
 
 def enabled() -> bool:
@@ -39,7 +39,7 @@ def enabled() -> bool:
 
 
 def wants_index(path: Path) -> bool:
-    """Whether ``path`` is read through its SQLite index (``index.py``) rather than loaded whole.
+    """Whether ``path`` is read through its SQLite index (``index``) rather than loaded whole.
 
     Decided here, without importing the index module, so a small file's start-up never pays
     for it. ``RELCLI_INDEX=always|never`` and ``RELCLI_INDEX_THRESHOLD`` (bytes) override it.

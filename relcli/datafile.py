@@ -96,11 +96,17 @@ def _too_large(bound: int) -> Problem:
     )
 
 
+def nonblank(text: str, shown: str) -> str:
+    """``text``, unless it is empty or only white space: a ``DataFileError``."""
+    if not text.strip():
+        raise DataFileError(shown, [Problem("the file is empty")])
+    return text
+
+
 def parse_json(text: str, shown: str) -> Any:
     import json  # a cached load never parses JSON (~1.4 ms of start-up)
 
-    if not text.strip():
-        raise DataFileError(shown, [Problem("the file is empty")])
+    nonblank(text, shown)
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -29,7 +29,7 @@ TONES = ("cooperative", "neutral", "confrontational")
 JSON = dict[str, Any]
 
 # The keys of each kind of record in the data file, in the schema's order (``to_json`` writes
-# them in it). One list for the validator (store), the index's fast check and ``--fields``.
+# them in it). One list for the checker (``rules``), the index's typed events and ``--fields``.
 ACTOR_KEYS = ("id", "name", "aliases", "country", "roles", "sources")
 TREATY_KEYS = ("id", "name", "aliases", "parties", "summary", "status", "milestones", "sources")
 EVENT_KEYS = (

@@ -48,6 +48,10 @@ T = TypeVar("T")
 # ---- messages used both here and by the index builder -----------------------------------------
 
 
+def supported_version(version: Any) -> bool:
+    return version in SCHEMA_VERSIONS and not isinstance(version, bool)
+
+
 def unsupported_version(version: Any) -> str:
     return (
         f"unsupported schema_version {version!r} (this relcli reads "
@@ -210,7 +214,7 @@ def build(
     if not check.obj(document, "$", top_keys | {"eras"}, top_keys):
         return None, check.problems
     version = document["schema_version"]
-    if version not in SCHEMA_VERSIONS or isinstance(version, bool):
+    if not supported_version(version):
         check.fail("$.schema_version", unsupported_version(version))
         return None, check.problems
     check.version = version

@@ -1,17 +1,21 @@
-"""Finding, reading and validating a data file, giving a ``Dataset`` or every problem found.
+"""Finding and loading a data file: ``load(path)`` gives a dataset (``model.Records``) or every
+problem found; ``validate_file``; the canonical form ``relcli fmt`` writes.
 
-Problems are located the way a person fixes them: malformed JSON by line and column, invalid
-data by the JSON path of the bad value (``$.events[12].date``). Validation collects all problems
-rather than stopping at the first, so ``relcli validate`` can list them at once.
+A small file is read whole (``datafile``), checked (``rules``) and kept in the cache
+(``cache``); a large one is read through its SQLite index (``index``). Problems are located the
+way a person fixes them: malformed JSON by line and column, invalid data by the JSON path of the
+bad value (``$.events[12].date``), or for JSON Lines by its line (``line 12: $.date``).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from . import rules
-from .datafile import parse_json, read_text, relocated
+from .datafile import lone_surrogates, parse_json, read_text, relocated
 from .errors import DataFileError, Problem
 from .model import Dataset, Records, chronological
 
@@ -73,12 +77,9 @@ def _read(resolved: Path) -> Dataset:
     shown = str(resolved)
     fingerprint = cache.fingerprint(resolved) if cache.cacheable(resolved) else None
     if resolved.suffix == ".jsonl":
-        from . import index
-
         read_text(resolved)  # the same messages for missing, directory, unreadable, not UTF-8
-        document, lines = index.read_jsonl_document(resolved)
+        document, where = _read_jsonl(resolved)
         dataset, problems = rules.build(document)
-        where = lambda array, index: lines.get((array, index))  # noqa: E731
         problems = [Problem(p.message, relocated(p.path, where)) for p in problems]
     else:
         document = parse_json(read_text(resolved), shown)
@@ -88,6 +89,44 @@ def _read(resolved: Path) -> Dataset:
     if fingerprint is not None:
         cache.write_document(resolved, fingerprint, dataset.to_json())
     return dataset
+
+
+def _read_jsonl(path: Path) -> tuple[dict[str, Any], Callable[[str, int], str | None]]:
+    """A small JSON Lines file as a data document, and where each record is (``line 12``)."""
+    from .datastream import ArrayEnd, Element, Malformed, NotARecord, Value, not_utf8, stream_jsonl
+
+    document: dict[str, Any] = {}
+    lines: dict[tuple[str, int], str] = {}
+    problems: list[Problem] = []
+    try:
+        with path.open(encoding="utf-8-sig") as handle:
+            for item in stream_jsonl(handle):
+                if isinstance(item, Element):
+                    document.setdefault(item.array, []).append(item.value)
+                    lines[(item.array, item.index)] = f"line {item.line}"
+                elif isinstance(item, Value):
+                    document[item.key] = item.value
+                elif isinstance(item, ArrayEnd):
+                    document.setdefault(item.array, [])
+                elif isinstance(item, NotARecord):
+                    problems.append(Problem(rules.not_a_record(item.value), f"line {item.line}"))
+    except Malformed as exc:
+        raise DataFileError(str(path), [exc.problem]) from None
+    except UnicodeDecodeError as exc:
+        raise DataFileError(str(path), [not_utf8(exc)]) from None
+
+    def where(array: str, index: int) -> str | None:
+        return lines.get((array, index))
+
+    if not problems:
+        for problem in lone_surrogates(document):
+            problems.append(Problem(problem.message, relocated(problem.path, where)))
+    if problems:
+        raise DataFileError(str(path), problems)
+    if "schema_version" not in document:
+        raise DataFileError(str(path), [Problem('no "meta" line with the schema_version')])
+    document.setdefault("eras", [])
+    return document, where
 
 
 def validate_file(
@@ -144,7 +183,7 @@ def canonical_jsonl_text(dataset: Records) -> str:
     """Canonical JSON Lines: a ``meta`` line, then one compact line per record, in canonical order."""
     import json
 
-    from .index import ARRAY_TO_TYPE
+    from .datastream import ARRAY_TO_TYPE
 
     document = canonical(dataset).to_json()
     meta = {"type": "meta", "schema_version": document["schema_version"], **document["meta"]}

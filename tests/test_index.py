@@ -14,8 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from relcli import cache, index, store
+from relcli import cache, store
 from relcli.cli import main
+from relcli.datastream import ArrayEnd, Element, Value, stream_json
 from tests.conftest import MINI
 from tests.test_hardening import datasets, partials
 from tests.test_installed import command, env
@@ -241,12 +242,12 @@ def test_unwritable_cache_still_answers(
 
 def test_stream_json_reads_any_key_order() -> None:
     text = '{"events": [1, 2], "meta": {"a": 1}, "schema_version": 1}'
-    assert [(k, i) for k, i, _, _, _ in index.stream_json(text)] == [
-        ("events", 0),
-        ("events", 1),
-        ("events", -1),
-        ("meta", None),
-        ("schema_version", None),
+    assert list(stream_json(text)) == [
+        Element("events", 0, 1, "1"),
+        Element("events", 1, 2, "2"),
+        ArrayEnd("events"),
+        Value("meta", {"a": 1}),
+        Value("schema_version", 1),
     ]
 
 

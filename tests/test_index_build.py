@@ -1,4 +1,4 @@
-"""The fast way into the index (msgspec, a writer on the other core) against the plain way."""
+"""Building the index: the fast way (msgspec, a writer on the other core) against the plain way."""
 
 from __future__ import annotations
 
@@ -13,9 +13,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from relcli import fastdecode, index, indexwriter
+from relcli import rules
+from relcli.datafile import lone_surrogates
 from relcli.dates import PartialDate, iso_span
 from relcli.errors import DataFileError
+from relcli.index import batch, build, fastread, writer
+from relcli.model import EVENT_KEYS, EVENT_REQUIRED, SOURCE_KEYS
 from tests.conftest import MINI
 from tests.test_hardening import datasets
 from tests.test_index import _to_jsonl
@@ -42,7 +45,7 @@ def _tables(path: Path) -> dict[str, list[Any]]:
 def _build(source: Path, target: Path, *, fast: bool, monkeypatch: pytest.MonkeyPatch) -> bool:
     """Build an index of ``source``; return whether the fast way read it."""
     taken: list[bool] = []
-    real = index._read_fast
+    real = build._read_fast
 
     def spy(*args: Any) -> bool:
         result = real(*args) if fast else False
@@ -50,8 +53,8 @@ def _build(source: Path, target: Path, *, fast: bool, monkeypatch: pytest.Monkey
         return result
 
     with monkeypatch.context() as patch:
-        patch.setattr(index, "_read_fast", spy)
-        index.build_index(source, target)
+        patch.setattr(build, "_read_fast", spy)
+        build.build_index(source, target)
     return taken == [True]
 
 
@@ -116,6 +119,12 @@ GIVE_UP = {
     "source with an extra key": _event(sources=[{"title": "t", "url": "https://e.org", "x": 1}]),
     "javascript url": _event(sources=[{"title": "t", "url": "javascript:alert(1)"}]),
     "blank source title": _event(sources=[{"title": " ", "url": "https://e.org"}]),
+    "source title with a carriage return": _event(
+        sources=[{"title": "a\rb", "url": "https://e.org"}]
+    ),
+    "publisher with a carriage return": _event(
+        sources=[{"title": "t", "url": "https://e.org", "publisher": "a\rb"}]
+    ),
     "lone surrogate": _event(title="\ud800 x"),
     "number as title": _event(title=5),
 }
@@ -131,11 +140,11 @@ def test_the_fast_way_gives_up_on_what_it_cannot_vouch_for(
     document["events"].append(event)
     source = tmp_path / "data.json"
     source.write_text(json.dumps(document), encoding="utf-8")
-    builder = index._Builder(source, tmp_path / "x.sqlite")
+    builder = build.Builder(source, tmp_path / "x.sqlite")
     try:
-        assert not index._read_fast(source, builder, lambda done: None)
+        assert not build._read_fast(source, builder, lambda done: None)
     finally:
-        index._discard(builder)
+        build._discard(builder)
     assert gc.isenabled()
 
 
@@ -153,8 +162,8 @@ def test_the_fast_way_gives_up_on_what_it_cannot_vouch_for(
     ],
 )
 def test_the_fast_way_gives_up_on_unusual_documents(text: bytes) -> None:
-    with pytest.raises(fastdecode.GiveUp):
-        document = fastdecode.Document(text)
+    with pytest.raises(batch.GiveUp):
+        document = fastread.Document(text)
         list(document.top_items())
 
 
@@ -163,13 +172,13 @@ def test_invalid_files_get_the_plain_messages(tmp_path: Path) -> None:
     source = tmp_path / "data.json"
     source.write_bytes(b'{"schema_version": 1,\n "events": [1, ]}')
     with pytest.raises(DataFileError) as caught:
-        index.build_index(source, tmp_path / "x.sqlite")
+        build.build_index(source, tmp_path / "x.sqlite")
     assert caught.value.problems[0].line == 2
     document = json.loads(MINI.read_text(encoding="utf-8"))
     document["events"][3]["date"] = "2013-02-30"
     source.write_text(json.dumps(document), encoding="utf-8")
     with pytest.raises(DataFileError) as caught:
-        index.build_index(source, tmp_path / "x.sqlite")
+        build.build_index(source, tmp_path / "x.sqlite")
     assert caught.value.problems[0].path == "$.events[3].date"
     assert "day 30 does not exist" in caught.value.problems[0].message
     assert not (tmp_path / "x.sqlite").exists()
@@ -206,29 +215,34 @@ def test_span_on_leap_days_and_edges(text: str) -> None:
 
 # ---- the writer ------------------------------------------------------------------------------
 
-ROW = (0, "a", "2013-01-01", "2013-12-31", 1, None, None, None, None, "summit", "neutral")
+COLUMNS = (
+    [0], ["a"], ["2013-01-01"], ["2013-12-31"], [1], [None], [None], None, None, ["summit"],
+    ["neutral"], [[]], [[]], [[]],
+)  # fmt: skip
 
 
 def _empty_index(path: Path) -> Path:
     with sqlite3.connect(path) as db:
-        db.executescript(index.SCHEMA)
+        db.executescript(writer.SCHEMA)
     db.close()
     return path
 
 
 @pytest.mark.parametrize("process", [True, False])
-def test_the_writer_writes_rows_and_columns(tmp_path: Path, process: bool) -> None:
+def test_the_writer_writes_columns_with_or_without_their_json(
+    tmp_path: Path, process: bool
+) -> None:
     bodies = [b'{"id": "b"}', '{"id": "é"}'.encode()]
     path = _empty_index(tmp_path / "x.sqlite")
-    writer = indexwriter.EventWriter(path, bodies=bodies, process=process)
-    writer.put_rows([(*ROW, "||", "||", "||", True, '{"id": "a"}')])
-    writer.put_columns(
+    events = writer.EventWriter(path, bodies=bodies, process=process)
+    events.put_columns(COLUMNS, ['{"id": "a"}'])
+    events.put_columns(
         ([1], ["é"], ["2014-01-01"], ["2014-01-01"], [3], [1], [1], None, None, ["summit"],
          ["neutral"], [["syria"]], [[]], [["inf", "new-start"]])
     )  # fmt: skip
-    writer.close()
+    events.close()
     rows = sqlite3.connect(path).execute("SELECT * FROM events ORDER BY pos").fetchall()
-    assert rows[0][-2:] == (1, '{"id": "a"}')
+    assert rows[0][11:] == ("||", "||", "||", 1, '{"id": "a"}')
     assert rows[1][11:] == ("|syria|", "||", "|inf|new-start|", 0, '{"id": "é"}')
 
 
@@ -236,27 +250,27 @@ def test_the_writer_writes_rows_and_columns(tmp_path: Path, process: bool) -> No
 def test_a_failing_writer_is_reported(tmp_path: Path, process: bool) -> None:
     path = tmp_path / "x.sqlite"
     path.write_bytes(b"")  # no tables
-    writer = indexwriter.EventWriter(path, process=process)
-    writer.put_rows([(*ROW, "||", "||", "||", True, "{}")])
+    events = writer.EventWriter(path, process=process)
+    events.put_columns(COLUMNS, ["{}"])
     with pytest.raises(sqlite3.OperationalError, match="index writer failed: no such table"):
-        writer.close()
+        events.close()
 
 
 def test_a_writer_that_dies_is_reported(tmp_path: Path) -> None:
-    writer = indexwriter.EventWriter(_empty_index(tmp_path / "x.sqlite"), process=True)
-    writer.worker.kill()
-    writer.worker.join()
-    writer.put_rows([(*ROW, "||", "||", "||", True, "{}")])
+    events = writer.EventWriter(_empty_index(tmp_path / "x.sqlite"), process=True)
+    events.worker.kill()
+    events.worker.join()
+    events.put_columns(COLUMNS, ["{}"])
     with pytest.raises(sqlite3.OperationalError, match="stopped unexpectedly"):
-        writer.close()
+        events.close()
 
 
 @pytest.mark.parametrize("process", [True, False])
 def test_an_aborted_writer_commits_nothing(tmp_path: Path, process: bool) -> None:
     path = _empty_index(tmp_path / "x.sqlite")
-    writer = indexwriter.EventWriter(path, process=process)
-    writer.put_rows([(*ROW, "||", "||", "||", True, "{}")])
-    writer.abort()
+    events = writer.EventWriter(path, process=process)
+    events.put_columns(COLUMNS, ["{}"])
+    events.abort()
     assert sqlite3.connect(path).execute("SELECT COUNT(*) FROM events").fetchone() == (0,)
 
 
@@ -311,13 +325,13 @@ def test_the_fast_way_gives_up_on_json_lines_it_cannot_vouch_for(
     tmp_path: Path, extra: str
 ) -> None:
     source = _lines_with(tmp_path, extra)
-    builder = index._Builder(source, tmp_path / "x.sqlite")
+    builder = build.Builder(source, tmp_path / "x.sqlite")
     try:
-        assert not index._read_fast(source, builder, lambda done: None)
+        assert not build._read_fast(source, builder, lambda done: None)
     finally:
-        index._discard(builder)
+        build._discard(builder)
     with pytest.raises(DataFileError) as caught:  # the plain way then says where
-        index.build_index(source, tmp_path / "x.sqlite")
+        build.build_index(source, tmp_path / "x.sqlite")
     first = caught.value.problems[0]
     last = len(source.read_text(encoding="utf-8").splitlines())
     assert first.path.startswith(f"line {last}") or first.line == last, first
@@ -328,7 +342,7 @@ def test_json_lines_duplicates_are_located_by_line(tmp_path: Path) -> None:
     repeated = json.dumps({"type": "event", **document["events"][2]})
     source = _lines_with(tmp_path, repeated + "\n")
     with pytest.raises(DataFileError) as caught:
-        index.build_index(source, tmp_path / "x.sqlite")
+        build.build_index(source, tmp_path / "x.sqlite")
     last = len(source.read_text(encoding="utf-8").splitlines())
     assert any(p.path == f"line {last}" for p in caught.value.problems), caught.value.problems
 
@@ -337,7 +351,22 @@ def test_a_writer_thread_builds_the_same_index(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Where there is no fork (Windows, macOS) the rows are written by a thread instead."""
-    index.build_index(MINI, tmp_path / "process.sqlite")
-    monkeypatch.setattr(indexwriter.sys, "platform", "darwin")
-    index.build_index(MINI, tmp_path / "thread.sqlite")
+    build.build_index(MINI, tmp_path / "process.sqlite")
+    monkeypatch.setattr(writer.sys, "platform", "darwin")
+    build.build_index(MINI, tmp_path / "thread.sqlite")
     assert _tables(tmp_path / "thread.sqlite") == _tables(tmp_path / "process.sqlite")
+
+
+def test_the_typed_event_has_the_schema_keys() -> None:
+    """msgspec's types say which keys an event has and which it needs: those of ``model``."""
+    fields = batch.TypedEvent.__struct_fields__
+    required = fields[: len(fields) - len(batch.TypedEvent.__struct_defaults__)]
+    assert set(fields) == set(EVENT_KEYS) and set(required) == EVENT_REQUIRED
+    assert set(batch.TypedSource.__struct_fields__) == set(SOURCE_KEYS)
+
+
+@pytest.mark.parametrize("event", GIVE_UP.values(), ids=GIVE_UP.keys())
+def test_what_the_fast_way_refuses_the_checker_refuses(event: dict[str, Any]) -> None:
+    """Either engine says an event is invalid, or neither: the fast way never vouches for one
+    the checker refuses (a source title with a carriage return once passed an index)."""
+    assert rules.check_event(event, "$.events[0]") or lone_surrogates(event)

@@ -10,6 +10,8 @@ macOS, where forking is unsafe with some system libraries) it is a thread, as be
 
 The child never prints: whatever goes wrong is sent back as one line and raised in the parent
 as ``sqlite3.OperationalError``, where the builder's usual error handling takes over.
+
+The layout of the database (``SCHEMA``) is here too: the writer is what fills the events table.
 """
 
 from __future__ import annotations
@@ -26,18 +28,38 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE events (
+    pos INTEGER PRIMARY KEY, id TEXT, start TEXT, "end" TEXT, precision INTEGER,
+    month INTEGER, day INTEGER, end_month INTEGER, end_day INTEGER,
+    kind TEXT, tone TEXT, tags TEXT, actors TEXT, treaties TEXT, ascii INTEGER, body TEXT);
+CREATE TABLE records (kind TEXT, pos INTEGER, id TEXT, body TEXT, PRIMARY KEY (kind, pos));
+CREATE TABLE event_treaties (treaty TEXT, pos INTEGER);
+"""
+INDEXES = """
+CREATE INDEX events_end ON events ("end");
+CREATE INDEX event_treaties_treaty ON event_treaties (treaty);
+"""
 PRAGMAS = "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-65536;"
 INSERT = "INSERT INTO events VALUES (" + ",".join("?" * 16) + ")"
 _END = b""  # an empty message: no more batches
 
 
-def _rows(message: bytes, bodies: Sequence[Any] | None) -> Iterator[tuple[Any, ...]]:
-    """The rows of one message: rows as they are, or columns zipped, with their JSON added."""
-    from .index import ascii_only, piped
+def piped(lists: list[list[str]]) -> list[str]:
+    """``["a", "b"]`` as ``"|a|b|"``: what the index's columns hold, for ``instr``."""
+    return list(map("|{}|".format, map("|".join, lists)))
 
-    shape, content = marshal.loads(message)
-    if shape == "rows":
-        return iter(content)
+
+def ascii_only(body: str) -> bool:
+    """Whether an event's JSON has no text that folding would change and no escape that hides a
+    character a word may hold (``\\u…``, ``\\/``), so LIKE on the raw JSON may judge it."""
+    return body.isascii() and "\\u" not in body and "\\/" not in body
+
+
+def _rows(message: bytes, bodies: Sequence[Any] | None) -> Iterator[tuple[Any, ...]]:
+    """The rows of one message: its columns zipped, with each event's JSON and ``ascii_only``."""
+    content = marshal.loads(message)
     content, texts = content[:14], content[14]
     if texts is None:
         assert bodies is not None
@@ -152,17 +174,13 @@ class EventWriter:
             while self.batches.get() not in (_END, None):  # drain so put() never blocks
                 pass
 
-    def put_rows(self, rows: list[tuple[Any, ...]]) -> None:
-        """Rows of all 16 columns of the events table."""
-        self._send(marshal.dumps(("rows", rows)))
-
     def put_columns(
         self, columns: tuple[list[Any] | None, ...], texts: list[str] | None = None
     ) -> None:
         """The first 14 columns of a run of events, each a list (None: all None; tags, actors
         and treaties as lists, joined here), and the events' JSON texts — or None, and the
         writer takes each from ``bodies``. The writer adds whether each text is ASCII."""
-        self._send(marshal.dumps(("columns", (*columns, texts))))
+        self._send(marshal.dumps((*columns, texts)))
 
     def _send(self, message: bytes) -> None:
         if self.process:

@@ -1,0 +1,27 @@
+"""Large data files: validated once into an SQLite index in the user cache directory.
+
+A file at or above ``RELCLI_INDEX_THRESHOLD`` bytes (default 16 MiB; ``RELCLI_INDEX=always`` or
+``never`` overrides; see ``cache.wants_index``) is not loaded whole. The first run streams it,
+validates every record (the same rules and messages as small files) and writes an SQLite
+database keyed by the file's fingerprint (see ``cache.py``): events one row each, with the
+columns filters need, and the small tables (actors, treaties, quotes, eras) as JSON. Later runs
+open the database and ask it only for what a command needs, so ``timeline --from 2013`` reads
+the matching rows and nothing else. It is used only while the fingerprint matches, so it is
+never stale.
+
+The modules, in the order a first run uses them:
+
+- ``open``: use the index kept in the cache, or build one (``open_dataset``);
+- ``build``: the builder: the fast way or the plain way in, checks that need the whole file;
+- ``fastread``: the fast way, msgspec, which vouches for a valid file or gives up;
+- ``batch``: runs of vetted events as columns, the one way events enter the index;
+- ``writer``: the database layout, and the writer process that stores the rows meanwhile;
+- ``read``: ``IndexedDataset``, a ``model.Records`` that answers in SQL.
+"""
+
+from __future__ import annotations
+
+from .open import open_dataset
+from .read import IndexedDataset
+
+__all__ = ["IndexedDataset", "open_dataset"]
