@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from typing import Any, TypeVar
 
 from .dates import InvalidDate, PartialDate
@@ -43,6 +44,9 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SLUGS = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:\|[a-z0-9]+(?:-[a-z0-9]+)*)*")  # joined by "|"
 URL = re.compile(r"https?://[^\s\x00-\x1f\x7f]+")
 T = TypeVar("T")
+_EVENT_KEYS, _SOURCE_KEYS = frozenset(EVENT_KEYS), frozenset(SOURCE_KEYS)
+_SOURCE_REQUIRED = frozenset(("title", "url"))
+_dates: dict[str, PartialDate] = {}
 
 
 # ---- messages used both here and by the index builder -----------------------------------------
@@ -99,10 +103,14 @@ class Checker:
     def fail(self, path: str, message: str) -> None:
         self.problems.append(Problem(message, path=path))
 
-    def obj(self, value: Any, path: str, allowed: set[str], required: set[str]) -> bool:
+    def obj(
+        self, value: Any, path: str, allowed: AbstractSet[str], required: AbstractSet[str]
+    ) -> bool:
         if not isinstance(value, dict):
             self.fail(path, not_an_object(value))
             return False
+        if required <= value.keys() <= allowed:  # the usual case, without building sets
+            return True
         for key in sorted(set(value) - allowed):
             self.fail(
                 f"{path}.{key}", f"unknown key {key!r} (allowed: {', '.join(sorted(allowed))})"
@@ -140,14 +148,32 @@ class Checker:
                 path, f"expected a date string YYYY, YYYY-MM or YYYY-MM-DD, found {kind_of(value)}"
             )
             return None
+        found = _dates.get(value)  # dates repeat across records, and a PartialDate is immutable
+        if found is not None:
+            return found
         try:
-            return PartialDate.parse(value)
+            found = PartialDate.parse(value)
         except InvalidDate as exc:
             self.fail(path, str(exc))
             return None
+        if len(_dates) < 100_000:
+            _dates[value] = found
+        return found
 
     def optional_date(self, value: Any, path: str) -> PartialDate | None:
         return None if value is None else self.date(value, path)
+
+    def slugs(self, value: Any, path: str) -> tuple[str, ...]:
+        """A list of slugs (ids of actors, treaties)."""
+        if type(value) is list and all(type(v) is str and SLUG.fullmatch(v) for v in value):
+            return tuple(value)  # the usual case; else each item says what is wrong with it
+        return self.array(value, path, self.slug)
+
+    def choices(self, value: Any, path: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+        """A list of terms of a closed vocabulary (tags, parties)."""
+        if type(value) is list and all(type(v) is str and v in allowed for v in value):
+            return tuple(value)  # the usual case; else each item says what is wrong with it
+        return self.array(value, path, lambda v, p: self.choice(v, p, allowed))
 
     def choice(self, value: Any, path: str, allowed: tuple[str, ...]) -> str | None:
         text = self.text(value, path)
@@ -168,7 +194,7 @@ class Checker:
         return tuple(items)
 
     def source(self, value: Any, path: str) -> Source | None:
-        if not self.obj(value, path, set(SOURCE_KEYS), {"title", "url"}):
+        if not self.obj(value, path, _SOURCE_KEYS, _SOURCE_REQUIRED):
             return None
         title = self.text(value["title"], f"{path}.title", one_line=True)
         url = self.text(value["url"], f"{path}.url")
@@ -366,9 +392,7 @@ def read_treaty(check: Checker, value: Any, path: str) -> Treaty | None:
     aliases = check.array(
         value.get("aliases", []), f"{path}.aliases", lambda v, p: check.text(v, p, one_line=True)
     )
-    parties = check.array(
-        value.get("parties", []), f"{path}.parties", lambda v, p: check.choice(v, p, COUNTRIES)
-    )
+    parties = check.choices(value.get("parties", []), f"{path}.parties", COUNTRIES)
     summary = check.text(value["summary"], f"{path}.summary")
     status = check.choice(value["status"], f"{path}.status", STATUSES)
     milestones = check.array(
@@ -402,8 +426,7 @@ def read_treaty(check: Checker, value: Any, path: str) -> Treaty | None:
 
 
 def read_event(check: Checker, value: Any, path: str) -> Event | None:
-    allowed, required = set(EVENT_KEYS), set(EVENT_REQUIRED)
-    if not check.obj(value, path, allowed, required):
+    if not check.obj(value, path, _EVENT_KEYS, EVENT_REQUIRED):
         return None
     record_id = check.slug(value["id"], f"{path}.id")
     when = check.date(value["date"], f"{path}.date")
@@ -414,9 +437,9 @@ def read_event(check: Checker, value: Any, path: str) -> Event | None:
     summary = check.text(value["summary"], f"{path}.summary")
     kind = check.choice(value["kind"], f"{path}.kind", KINDS)
     tone = check.choice(value["tone"], f"{path}.tone", TONES)
-    actors = check.array(value.get("actors", []), f"{path}.actors", check.slug)
-    tags = check.array(value.get("tags", []), f"{path}.tags", lambda v, p: check.choice(v, p, TAGS))
-    treaties = check.array(value.get("treaties", []), f"{path}.treaties", check.slug)
+    actors = check.slugs(value.get("actors", []), f"{path}.actors")
+    tags = check.choices(value.get("tags", []), f"{path}.tags", TAGS)
+    treaties = check.slugs(value.get("treaties", []), f"{path}.treaties")
     sources = check.sources(value["sources"], f"{path}.sources")
     if None in (record_id, when, title, summary, kind, tone):
         return None
