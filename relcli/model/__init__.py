@@ -1,0 +1,49 @@
+"""The records relcli knows (``records``), the data schema's constants (``schema``), and a whole
+data file as a ``Dataset`` with ``Records``, the one interface every dataset offers
+(``dataset``). Import them from here: ``from relcli.model import Event, Dataset, TONES``.
+"""
+
+from __future__ import annotations
+
+from .dataset import Dataset, Records
+from .records import Actor, Era, Event, Milestone, Quote, Role, Source, Treaty, chronological
+from .schema import (
+    ACTOR_KEYS,
+    COUNTRIES,
+    EVENT_KEYS,
+    EVENT_REQUIRED,
+    JSON,
+    MILESTONE_KEYS,
+    QUOTE_KEYS,
+    SCHEMA_VERSION,
+    SCHEMA_VERSIONS,
+    SOURCE_KEYS,
+    TONES,
+    TREATY_KEYS,
+)
+
+__all__ = [
+    "ACTOR_KEYS",
+    "COUNTRIES",
+    "EVENT_KEYS",
+    "EVENT_REQUIRED",
+    "JSON",
+    "MILESTONE_KEYS",
+    "QUOTE_KEYS",
+    "SCHEMA_VERSION",
+    "SCHEMA_VERSIONS",
+    "SOURCE_KEYS",
+    "TONES",
+    "TREATY_KEYS",
+    "Actor",
+    "Dataset",
+    "Era",
+    "Event",
+    "Milestone",
+    "Quote",
+    "Records",
+    "Role",
+    "Source",
+    "Treaty",
+    "chronological",
+]

@@ -1,0 +1,290 @@
+"""A whole data file as a ``Dataset``, and ``Records``: the one interface every dataset offers,
+so the questions in ``query`` and ``search`` never ask which kind of dataset they were given.
+
+Two classes satisfy ``Records``: ``Dataset`` here, a file held in memory, which answers the
+engine questions (``candidates``, ``count_overlapping``...) in Python; and
+``index.IndexedDataset``, a large file read through its SQLite index, which answers them in SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any, Protocol
+
+from ..dates import DateRange, PartialDate
+from .records import Actor, Era, Event, Quote, Treaty, chronological
+from .schema import JSON, SCHEMA_VERSION
+
+
+class Records(Protocol):
+    """What every dataset offers: the records, lookups by id, and the few questions a storage
+    engine can answer faster than a walk over every event (an index answers them in SQL)."""
+
+    meta: JSON
+    schema_version: int
+
+    @property
+    def actors(self) -> tuple[Actor, ...]: ...
+    @property
+    def treaties(self) -> tuple[Treaty, ...]: ...
+    @property
+    def events(self) -> tuple[Event, ...]: ...
+    @property
+    def quotes(self) -> tuple[Quote, ...]: ...
+    @property
+    def eras(self) -> tuple[Era, ...]: ...
+    @property
+    def actor_by_id(self) -> Mapping[str, Actor]: ...
+    @property
+    def treaty_by_id(self) -> Mapping[str, Treaty]: ...
+    @property
+    def event_by_id(self) -> Mapping[str, Event]: ...
+    @property
+    def quote_by_id(self) -> Mapping[str, Quote]: ...
+    @property
+    def era_by_id(self) -> Mapping[str, Era]: ...
+
+    def candidates(
+        self,
+        *,
+        start: date | None = None,
+        end: date | None = None,
+        kinds: Sequence[str] = (),
+        tags: Sequence[str] = (),
+        actors: Sequence[str] = (),
+        treaties: Sequence[str] = (),
+        texts: Sequence[str] = (),
+        any_of: Sequence[Sequence[tuple[str, str]]] = (),
+        month_day: tuple[int, int] | None = None,
+        reverse: bool = False,
+    ) -> Iterable[Event]:
+        """Events that MAY match, in ``chronological`` order (newest first with ``reverse``);
+        callers apply the exact rules. Narrowed to events overlapping ``start``..``end`` (ISO
+        days), of one of ``kinds``, with all of ``tags``, ``actors`` and ``treaties``, beginning
+        or ending on ``month_day``. ``texts`` (folded words that must occur) and ``any_of``
+        (for each group, one of (column, needle) must hold) are hints an engine may ignore."""
+        ...
+
+    def count_overlapping(self, period: DateRange) -> int:
+        """How many events overlap ``period``."""
+        ...
+
+    def kinds_and_tags(self) -> Iterable[tuple[str, Sequence[str]]]:
+        """(kind, tags) of every event."""
+        ...
+
+    def events_naming_treaty(self, treaty_id: str, also: Collection[str]) -> list[Event]:
+        """Events that list the treaty, or whose id is in ``also``, in no particular order."""
+        ...
+
+    def to_json(self) -> JSON: ...
+
+
+class Dataset:
+    """A whole data file, with lookups by id. Compared by its records.
+
+    Built from records, or (``from_json``, the cached path) from a validated document whose
+    collections become records on first use: ``treaty INF`` never builds the 111 actors, a
+    timeline never builds the treaties — about a millisecond of every start-up.
+    """
+
+    __slots__ = (
+        "_actors",
+        "_by_id",
+        "_document",
+        "_eras",
+        "_events",
+        "_quotes",
+        "_treaties",
+        "meta",
+        "schema_version",
+    )
+    meta: JSON
+    schema_version: int
+
+    def __init__(
+        self,
+        meta: JSON,
+        actors: tuple[Actor, ...],
+        treaties: tuple[Treaty, ...],
+        events: tuple[Event, ...],
+        quotes: tuple[Quote, ...],
+        eras: tuple[Era, ...] = (),
+        schema_version: int = SCHEMA_VERSION,
+    ) -> None:
+        self.meta = meta
+        self._document: JSON | None = None
+        self._actors: tuple[Actor, ...] | None = actors
+        self._treaties: tuple[Treaty, ...] | None = treaties
+        self._events: tuple[Event, ...] | None = events
+        self._quotes: tuple[Quote, ...] | None = quotes
+        self._eras: tuple[Era, ...] | None = eras
+        self._by_id: dict[str, dict[str, Any]] = {}
+        self.schema_version = schema_version
+
+    def _built(self, key: str, record: Any) -> tuple[Any, ...]:
+        """The records of one collection, built from the document the first time."""
+        built: tuple[Any, ...] | None = getattr(self, f"_{key}")
+        if built is None:
+            built = tuple(record.from_json(r) for r in self._raw(key))
+            setattr(self, f"_{key}", built)
+        return built
+
+    @property
+    def actors(self) -> tuple[Actor, ...]:
+        return self._built("actors", Actor)
+
+    @property
+    def treaties(self) -> tuple[Treaty, ...]:
+        return self._built("treaties", Treaty)
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        return self._built("events", Event)
+
+    @property
+    def quotes(self) -> tuple[Quote, ...]:
+        return self._built("quotes", Quote)
+
+    @property
+    def eras(self) -> tuple[Era, ...]:
+        return self._built("eras", Era)
+
+    # The engine questions of ``Records``, answered in Python.
+
+    def candidates(
+        self,
+        *,
+        start: date | None = None,
+        end: date | None = None,
+        kinds: Sequence[str] = (),
+        tags: Sequence[str] = (),
+        actors: Sequence[str] = (),
+        treaties: Sequence[str] = (),
+        texts: Sequence[str] = (),
+        any_of: Sequence[Sequence[tuple[str, str]]] = (),
+        month_day: tuple[int, int] | None = None,
+        reverse: bool = False,
+    ) -> list[Event]:
+        """See ``Records.candidates``; ``texts`` and ``any_of`` are left to the caller's rules."""
+        found = []
+        for event in self.events:
+            if start is not None or end is not None:
+                days = event.range
+                if (start is not None and days.end < start) or (
+                    end is not None and days.start > end
+                ):
+                    continue
+            if kinds and event.kind not in kinds:
+                continue
+            if any(t not in event.tags for t in tags) or any(a not in event.actors for a in actors):
+                continue
+            if any(t not in event.treaties for t in treaties):
+                continue
+            if month_day is not None and not (
+                _on(event.date, month_day) or _on(event.end_date, month_day)
+            ):
+                continue
+            found.append(event)
+        found = chronological(found)
+        if reverse:
+            found.reverse()
+        return found
+
+    def count_overlapping(self, period: DateRange) -> int:
+        return sum(1 for e in self.events if e.range.overlaps(period))
+
+    def kinds_and_tags(self) -> Iterable[tuple[str, Sequence[str]]]:
+        return ((e.kind, e.tags) for e in self.events)
+
+    def events_naming_treaty(self, treaty_id: str, also: Collection[str]) -> list[Event]:
+        """See ``Records``; in file order. Before the events are built, only these are:
+        ``treaty INF`` needs 7 of 412."""
+        if self._events is None and self._document is not None:
+            return [
+                Event.from_json(e)
+                for e in self._raw("events")
+                if treaty_id in e.get("treaties", ()) or e["id"] in also
+            ]
+        return [e for e in self.events if treaty_id in e.treaties or e.id in also]
+
+    def _raw(self, key: str) -> list[JSON]:
+        assert self._document is not None
+        result: list[JSON] = self._document.get(key, [])
+        return result
+
+    def _lookup(self, key: str, records: tuple[Any, ...]) -> dict[str, Any]:
+        found = self._by_id.get(key)
+        if found is None:
+            found = self._by_id[key] = {r.id: r for r in records}
+        return found
+
+    @property
+    def actor_by_id(self) -> dict[str, Actor]:
+        return self._lookup("actors", self.actors)
+
+    @property
+    def treaty_by_id(self) -> dict[str, Treaty]:
+        return self._lookup("treaties", self.treaties)
+
+    @property
+    def event_by_id(self) -> dict[str, Event]:
+        return self._lookup("events", self.events)
+
+    @property
+    def quote_by_id(self) -> dict[str, Quote]:
+        return self._lookup("quotes", self.quotes)
+
+    @property
+    def era_by_id(self) -> dict[str, Era]:
+        return self._lookup("eras", self.eras)
+
+    def _compared(self) -> tuple[Any, ...]:
+        return (
+            self.meta,
+            self.actors,
+            self.treaties,
+            self.events,
+            self.quotes,
+            self.eras,
+            self.schema_version,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Dataset):
+            return NotImplemented
+        return self._compared() == other._compared()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"Dataset({len(self.events)} events, {len(self.treaties)} treaties, "
+            f"{len(self.quotes)} quotes, {len(self.actors)} actors, {len(self.eras)} eras)"
+        )
+
+    def to_json(self) -> JSON:
+        return {
+            "schema_version": self.schema_version,
+            "meta": self.meta,
+            "actors": [a.to_json() for a in self.actors],
+            "treaties": [t.to_json() for t in self.treaties],
+            "events": [e.to_json() for e in self.events],
+            "quotes": [q.to_json() for q in self.quotes],
+            "eras": [e.to_json() for e in self.eras],
+        }
+
+    @classmethod
+    def from_json(cls, data: JSON) -> Dataset:
+        """A dataset over a validated document; its records are built when first asked for."""
+        dataset = cls(data["meta"], (), (), (), (), ())
+        dataset._document = data
+        dataset._actors = dataset._treaties = dataset._events = None
+        dataset._quotes = dataset._eras = None
+        return dataset
+
+
+def _on(when: PartialDate | None, month_day: tuple[int, int]) -> bool:
+    """Whether a day-precise date falls on this day of the year."""
+    return when is not None and (when.month, when.day) == month_day
