@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from .dates import DateRange, PartialDate
 from .model import Actor, Era, Event, Quote, Records, Treaty
-from .query import fold, within
+from .names import fold
+from .query import within
 
 TYPES = ("event", "treaty", "quote", "actor", "era")
 SHORT = 3  # words this short must match a whole word
