@@ -17,7 +17,9 @@ from typing import Any, TypeVar
 
 from .dates import InvalidDate, PartialDate
 from .errors import Problem
-from .model import (
+from .model import Dataset
+from .model.records import Actor, Era, Event, Milestone, Quote, Role, Source, Treaty
+from .model.schema import (
     ACTOR_KEYS,
     COUNTRIES,
     EVENT_KEYS,
@@ -28,15 +30,6 @@ from .model import (
     SOURCE_KEYS,
     TONES,
     TREATY_KEYS,
-    Actor,
-    Dataset,
-    Era,
-    Event,
-    Milestone,
-    Quote,
-    Role,
-    Source,
-    Treaty,
 )
 from .vocabulary import ACTIONS, KINDS, STATUSES, TAGS
 
@@ -441,21 +434,11 @@ def read_event(check: Checker, value: Any, path: str) -> Event | None:
     tags = check.choices(value.get("tags", []), f"{path}.tags", TAGS)
     treaties = check.slugs(value.get("treaties", []), f"{path}.treaties")
     sources = check.sources(value["sources"], f"{path}.sources")
-    if None in (record_id, when, title, summary, kind, tone):
+    if record_id is None or when is None or title is None or summary is None:
         return None
-    return Event(
-        record_id,  # type: ignore[arg-type]
-        when,  # type: ignore[arg-type]
-        title,  # type: ignore[arg-type]
-        summary,  # type: ignore[arg-type]
-        kind,  # type: ignore[arg-type]
-        tone,  # type: ignore[arg-type]
-        sources,
-        end,
-        actors,
-        tags,
-        treaties,
-    )
+    if kind is None or tone is None:
+        return None
+    return Event(record_id, when, title, summary, kind, tone, sources, end, actors, tags, treaties)
 
 
 def read_quote(check: Checker, value: Any, path: str) -> Quote | None:
