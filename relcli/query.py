@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from .dates import DateRange, PartialDate
 from .errors import UnknownTerm, UsageProblem
-from .model import Actor, Event, Milestone, Quote, Records, Treaty, chronological
+from .model import Actor, Event, Milestone, Quote, Records, Treaty, by_signing, chronological
 from .names import (  # noqa: F401 - re-exported: callers ask query for them
     Period,
     actor_by_name,
@@ -472,8 +472,7 @@ def quotes_matching(dataset: Records, wanted: QuoteFilter | None = None) -> list
 
 
 def treaties_matching(dataset: Records, wanted: TreatyFilter | None = None) -> list[Treaty]:
-    found = [t for t in dataset.treaties if wanted is None or wanted.accepts(t)]
-    return sorted(found, key=lambda t: (t.signed.sort_key() if t.signed else (date.max, 0), t.id))
+    return by_signing(t for t in dataset.treaties if wanted is None or wanted.accepts(t))
 
 
 def events_of_treaty(dataset: Records, treaty: Treaty) -> list[Event]:

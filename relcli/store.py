@@ -17,7 +17,7 @@ from typing import Any
 from . import rules
 from .datafile import lone_surrogates, parse_json, read_text, relocated
 from .errors import DataFileError, Problem
-from .model import Dataset, Records, chronological
+from .model import Dataset, Records, by_signing, chronological
 
 ENV_VAR = "RELCLI_DATA"
 
@@ -159,12 +159,10 @@ def validate_file(
 
 def canonical(dataset: Records) -> Dataset:
     """The same records in canonical order: by date then id (treaties by date signed)."""
-    from .query import treaties_matching
-
     return Dataset(
         dataset.meta,
         tuple(sorted(dataset.actors, key=lambda a: a.id)),
-        tuple(treaties_matching(dataset)),
+        tuple(by_signing(dataset.treaties)),
         tuple(chronological(dataset.events)),
         tuple(chronological(dataset.quotes)),
         tuple(sorted(dataset.eras, key=lambda e: (e.start.sort_key(), e.id))),

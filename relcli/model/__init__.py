@@ -5,8 +5,8 @@ data file as a ``Dataset`` with ``Records``, the one interface every dataset off
 
 from __future__ import annotations
 
-from .dataset import Dataset, Records
-from .records import Actor, Era, Event, Milestone, Quote, Role, Source, Treaty, chronological
+from .dataset import Dataset, Records, by_signing, chronological
+from .records import Actor, Era, Event, Milestone, Quote, Role, Source, Treaty
 from .schema import (
     ACTOR_KEYS,
     COUNTRIES,
@@ -45,5 +45,6 @@ __all__ = [
     "Role",
     "Source",
     "Treaty",
+    "by_signing",
     "chronological",
 ]

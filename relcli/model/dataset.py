@@ -10,11 +10,27 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from ..dates import DateRange, PartialDate
-from .records import Actor, Era, Event, Quote, Treaty, chronological
+from .records import Actor, Era, Event, Quote, Treaty
 from .schema import JSON, SCHEMA_VERSION
+
+# The orders of records, for listings and for the canonical form of a file.
+
+Dated = TypeVar("Dated", Event, Quote)
+
+
+def chronological(records: Iterable[Dated]) -> list[Dated]:
+    """Oldest first; same first day: coarser precision first, then by id (stable)."""
+    return sorted(records, key=lambda r: (r.date.sort_key(), r.id))
+
+
+def by_signing(treaties: Iterable[Treaty]) -> list[Treaty]:
+    """By the date signed (a treaty never signed comes last), then by id."""
+    return sorted(
+        treaties, key=lambda t: (t.signed.sort_key() if t.signed else (date.max, 0), t.id)
+    )
 
 
 class Records(Protocol):

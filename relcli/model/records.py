@@ -7,9 +7,6 @@ scripts see one stable shape.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TypeVar
-
 from ..dates import DateRange, PartialDate, span
 from ..valueclass import FrozenRecord, set_field
 from .schema import JSON
@@ -39,14 +36,6 @@ def _valid_date(text: str) -> PartialDate:
 
 def _date(text: str | None) -> PartialDate | None:
     return _valid_date(text) if text is not None else None
-
-
-Dated = TypeVar("Dated", "Event", "Quote")
-
-
-def chronological(records: Iterable[Dated]) -> list[Dated]:
-    """Oldest first; same first day: coarser precision first, then by id (stable)."""
-    return sorted(records, key=lambda r: (r.date.sort_key(), r.id))
 
 
 # The ``from_json`` constructors below rebuild records from JSON that was validated before (the
