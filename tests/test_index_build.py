@@ -18,6 +18,7 @@ from relcli.datafile import lone_surrogates
 from relcli.dates import PartialDate, iso_span
 from relcli.errors import DataFileError
 from relcli.index import batch, build, fastread, writer
+from relcli.index.builder import Builder
 from relcli.model import EVENT_KEYS, EVENT_REQUIRED, SOURCE_KEYS
 from tests.conftest import MINI
 from tests.test_hardening import datasets
@@ -140,7 +141,7 @@ def test_the_fast_way_gives_up_on_what_it_cannot_vouch_for(
     document["events"].append(event)
     source = tmp_path / "data.json"
     source.write_text(json.dumps(document), encoding="utf-8")
-    builder = build.Builder(source, tmp_path / "x.sqlite")
+    builder = Builder(source, tmp_path / "x.sqlite")
     try:
         assert not build._read_fast(source, builder, lambda done: None)
     finally:
@@ -325,7 +326,7 @@ def test_the_fast_way_gives_up_on_json_lines_it_cannot_vouch_for(
     tmp_path: Path, extra: str
 ) -> None:
     source = _lines_with(tmp_path, extra)
-    builder = build.Builder(source, tmp_path / "x.sqlite")
+    builder = Builder(source, tmp_path / "x.sqlite")
     try:
         assert not build._read_fast(source, builder, lambda done: None)
     finally:
@@ -370,3 +371,45 @@ def test_what_the_fast_way_refuses_the_checker_refuses(event: dict[str, Any]) ->
     """Either engine says an event is invalid, or neither: the fast way never vouches for one
     the checker refuses (a source title with a carriage return once passed an index)."""
     assert rules.check_event(event, "$.events[0]") or lone_surrogates(event)
+
+
+def test_the_plain_way_gives_problems_in_the_order_of_the_file(tmp_path: Path) -> None:
+    """Events wait to be vouched for as a run; what is found meanwhile keeps its place."""
+    document = json.loads(MINI.read_text(encoding="utf-8"))
+    good = document["events"]
+    document["events"] = [good[0], {**good[1], "date": "2013-02-30"}]
+    text = _to_jsonl(document)
+    text += '{"type": "wat"}\n'
+    text += json.dumps({"type": "event", **good[2], "title": "\ud800 x"}) + "\n"
+    text += json.dumps({"type": "event", **good[3], "kind": "party"}) + "\n"
+    text += json.dumps({"type": "event", **good[4]}) + "\n"
+    source = tmp_path / "data.jsonl"
+    source.write_text(text, encoding="utf-8")
+    with pytest.raises(DataFileError) as caught:
+        build.build_index(source, tmp_path / "x.sqlite")
+    streamed = caught.value.problems[:4]  # then what needs the whole file (references)
+    lines = [int(p.path.split()[1].rstrip(":")) for p in streamed]
+    assert lines == [13, 19, 20, 21], caught.value.problems  # the bad date, then appended lines
+
+
+def test_the_plain_way_finds_a_few_bad_events_in_a_long_run(tmp_path: Path) -> None:
+    """The fast rules vouch for most of the run; the checker words the few they refuse."""
+    document = json.loads(MINI.read_text(encoding="utf-8"))
+    template = document["events"][0]
+    events = []
+    for n in range(300):
+        event = {**template, "id": f"e{n}", "title": f"Event {n}", "treaties": []}
+        if n in (3, 150, 299):
+            event["date"] = "2013-02-30"
+        events.append(event)
+    document["events"] = events
+    source = tmp_path / "data.json"
+    source.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(DataFileError) as caught:
+        build.build_index(source, tmp_path / "x.sqlite")
+    refused = [p.path for p in caught.value.problems if p.path.startswith("$.events[")]
+    assert refused == [
+        "$.events[3].date",
+        "$.events[150].date",
+        "$.events[299].date",
+    ]

@@ -12,7 +12,8 @@ never stale.
 The modules, in the order a first run uses them:
 
 - ``open``: use the index kept in the cache, or build one (``open_dataset``);
-- ``build``: the builder: the fast way or the plain way in, checks that need the whole file;
+- ``build``: reading the file the fast way, or the plain way when that gives up;
+- ``builder``: records and runs of events in, problems out; the checks of the whole file;
 - ``fastread``: the fast way, msgspec, which vouches for a valid file or gives up;
 - ``batch``: runs of vetted events as columns, the one way events enter the index;
 - ``writer``: the database layout, and the writer process that stores the rows meanwhile;

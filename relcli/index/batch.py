@@ -2,11 +2,12 @@
 
 Every event enters the index the same way, whichever way the file was read. The fast way
 (``fastread``) has msgspec decode events straight into ``TypedEvent``; the plain way
-(``build``) checks each decoded event with the full rules (``rules.check_event``, which words
-every problem) and converts those that pass. ``vet`` then checks a run of 20,000 at once, one
-C-level ``map`` per rule, for what types cannot say (slugs, real dates, non-blank one-line
-texts, URLs: the same rules as ``rules``, on strings), and gives the ``Batch`` the writer
-stores. On the plain way it only lays out columns: the checker has already said yes to each.
+(``builder``) converts each event it decoded with the standard library. ``vet`` then checks a
+run of 20,000 at once, one C-level ``map`` per rule, for what types cannot say (slugs, real
+dates, non-blank one-line texts, URLs: the rules of ``rules``, on strings), and gives the
+``Batch`` the writer stores. ``vet`` only vouches: where it gives up, the fast way falls back
+to the plain way, and the plain way asks the full checker (``rules.check_event``) which events
+are wrong and why. A test holds that whatever ``vet`` refuses, the checker refuses too.
 """
 
 from __future__ import annotations

@@ -2,10 +2,9 @@
 
 The file is read the fast way first (``fastread``: msgspec vouches for a valid file, or gives
 up). If it gives up, the file is read again the plain way (``datastream``), where the full
-checker (``rules.check_event``) words each problem. Either way the events that pass enter the
-index one way only: as a ``batch.Batch``, sent to the writer (``writer``), which stores them on
-the other core while the reading goes on. What needs the whole file (duplicates, references,
-the small tables) is checked at the end, against the database, by the rules of ``rules.build``.
+checker words each problem. Either way the events that pass enter the index one way only: as
+a ``batch.Batch``, given to the ``builder.Builder``, whose writer stores them on the other core
+while the reading goes on.
 
 The database is written to a temporary file and renamed into place, so concurrent builders are
 safe, and kept only if the file is valid and did not change while it was read.
@@ -14,41 +13,19 @@ safe, and kept only if the file is valid and did not change while it was read.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sys
 from collections.abc import Callable, Iterator
-from itertools import chain
-from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import msgspec
-
-from .. import cache, rules
-from ..datafile import lone_surrogates, nonblank, read_text, relocated
-from ..datastream import (
-    ARRAYS,
-    ArrayEnd,
-    Element,
-    Item,
-    Malformed,
-    NotAnObject,
-    Value,
-    not_utf8,
-    stream_json,
-    stream_jsonl,
-)
-from ..errors import DataFileError, Problem
+from .. import cache
+from ..datafile import nonblank, read_text
+from ..datastream import Item, Malformed, not_utf8, stream_json, stream_jsonl
+from ..errors import DataFileError
 from . import fastread
-from .batch import Batch, GiveUp, TypedEvent, vet
-from .writer import INDEXES, PRAGMAS, SCHEMA, EventWriter
-
-if TYPE_CHECKING:
-    import sqlite3
-
-MAX_PROBLEMS = 100
-BATCH = 20_000
+from .batch import Batch, GiveUp
+from .builder import Builder
 
 
 def build_index(path: Path, target: Path) -> None:
@@ -61,8 +38,9 @@ def build_index(path: Path, target: Path) -> None:
         if not _read_fast(path, builder, progress):
             _discard(builder)  # not vouched for: again the plain way, for the messages
             builder = Builder(path, target)
-            for item in _read_plain(path, progress):
-                builder.add(item)
+            with _no_collector():
+                for item in _read_plain(path, progress):
+                    builder.add(item)
         progress(path.stat().st_size)
         problems = builder.finish(fingerprint)
     except Malformed as exc:
@@ -93,37 +71,48 @@ def _read_plain(path: Path, progress: Callable[[int], None]) -> Iterator[Item]:
     yield from stream_json(text, lambda pos: progress(int(pos * scale)))
 
 
-def _read_fast(path: Path, builder: Builder, progress: Callable[[int], None]) -> bool:
-    """Read a valid file the fast way (see ``fastread``); False if it may not be valid."""
+@contextlib.contextmanager
+def _no_collector() -> Iterator[None]:
+    """Reading creates millions of objects and no reference cycles; the cyclic collector would
+    only walk the growing heap again and again (measured: 2 s of a million events)."""
     import gc
 
-    # The run creates millions of objects and no reference cycles; the collector would only
-    # walk the growing heap again and again (measured: 2 s of a million events).
     gc.disable()
     try:
-        if path.suffix == ".jsonl":
-            with path.open("rb") as handle:
-                lines = _counting(handle, progress)  # type: ignore[arg-type]
-                for part in fastread.read_lines(lines):  # type: ignore[arg-type]
-                    if isinstance(part, Batch):
-                        builder.add_batch(part)
-                    else:
-                        builder.add(part)
-        else:
-            data = path.read_bytes()
-            if data.startswith(b"\xef\xbb\xbf"):
-                data = memoryview(data)[3:]  # type: ignore[assignment]
-            document = fastread.Document(data)
-            for item in document.top_items():
-                builder.add(item)
-            builder.bodies = document.events  # the writer takes each event's JSON from here
-            for batch in document.vetted_batches(progress):
-                builder.add_batch(batch)
-    except (GiveUp, OSError):  # OSError: the plain way words it
-        return False
+        yield
     finally:
         gc.enable()
+
+
+def _read_fast(path: Path, builder: Builder, progress: Callable[[int], None]) -> bool:
+    """Read a valid file the fast way (see ``fastread``); False if it may not be valid."""
+    try:
+        with _no_collector():
+            _fast(path, builder, progress)
+    except (GiveUp, OSError):  # OSError: the plain way words it
+        return False
     return not builder.problems
+
+
+def _fast(path: Path, builder: Builder, progress: Callable[[int], None]) -> None:
+    if path.suffix == ".jsonl":
+        with path.open("rb") as handle:
+            lines = _counting(handle, progress)  # type: ignore[arg-type]
+            for part in fastread.read_lines(lines):  # type: ignore[arg-type]
+                if isinstance(part, Batch):
+                    builder.add_batch(part)
+                else:
+                    builder.add(part)
+    else:
+        data = path.read_bytes()
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = memoryview(data)[3:]  # type: ignore[assignment]
+        document = fastread.Document(data)
+        for item in document.top_items():
+            builder.add(item)
+        builder.bodies = document.events  # the writer takes each event's JSON from here
+        for batch in document.vetted_batches(progress):
+            builder.add_batch(batch)
 
 
 def _discard(builder: Builder) -> None:
@@ -166,299 +155,3 @@ def _bar(total_bytes: int) -> Callable[[int], None]:
                 sys.stderr.write("\r" + " " * (width + 30) + "\r")
 
     return update
-
-
-class Builder:
-    """Takes a file's items (``add``) and vetted runs of events (``add_batch``) into a new
-    index database; ``finish`` checks what needs the whole file and gives every problem."""
-
-    def __init__(self, path: Path, target: Path) -> None:
-        import sqlite3
-
-        self.path = path
-        self.problems: list[Problem] = []
-        target.parent.mkdir(parents=True, exist_ok=True)
-        self.temporary = cache.temporary_for(target, "building")  # names its owner's pid
-        os.close(os.open(self.temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        try:  # a SIGTERM (Terminated) here, before the caller holds the builder, leaves nothing
-            with contextlib.closing(sqlite3.connect(self.temporary)) as db:
-                db.executescript(SCHEMA)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(self.temporary)
-            raise
-        self.db: sqlite3.Connection | None = None  # opened once the writer is done
-        self.records: list[tuple[Any, ...]] = []  # rows of the small tables
-        self.checked: list[Element] = []  # events the checker passed, not yet in a batch
-        # The event rows go to a writer on the other core while this one reads (writer.py),
-        # started with the first batch. ``bodies``: the events' JSON, if the writer is to take
-        # it from there (batches then leave it out).
-        self.writer: EventWriter | None = None
-        self.bodies: Any = None
-        self.seen_arrays: set[str] = set()
-        self.top: dict[str, Any] = {}
-        self.lines: dict[str, list[int]] = {}  # JSON Lines: the line of each record, per array
-        self.not_object = False
-        self.event_ids: set[str] = set()
-        self.repeated_ids: list[int] = []
-        self.titles: dict[int, int] = {}  # hash of (date, folded title) -> first position
-        self.same_title: list[tuple[int, int]] = []
-        self.actor_refs: set[str] = set()
-        self.treaty_refs: set[str] = set()
-        self.treaty_links: list[tuple[str, int]] = []
-        self.count = 0
-
-    def fail(self, message: str, path: str) -> None:
-        if len(self.problems) < MAX_PROBLEMS:
-            self.problems.append(Problem(message, path=path))
-
-    def where(self, array: str, index: int) -> str:
-        """Where a record is, as a person finds it: ``line 12`` or ``$.events[3]``."""
-        lines = self.lines.get(array)
-        if lines is not None and index < len(lines):
-            return f"line {lines[index]}"
-        return f"$.{array}[{index}]"
-
-    def locate(self, path: str) -> str:
-        """A path of the document as it is found in the file (``line 12: $.date``)."""
-        return relocated(path, self.where)
-
-    def add(self, item: Item) -> None:
-        if isinstance(item, Element):
-            if item.line is not None:
-                self.lines.setdefault(item.array, []).append(item.line)
-            path = f"$.{item.array}[{item.index}]"
-            if item.text is None or "\\u" in item.text:
-                for problem in lone_surrogates(item.value, item.text):
-                    self.fail(problem.message, self.locate(path + problem.path[1:]))
-            if item.array == "events":
-                self._check_event(item)
-            else:
-                value = item.value
-                record_id = value.get("id") if isinstance(value, dict) else None
-                body = json.dumps(value, ensure_ascii=False)  # small tables: re-encode
-                self.records.append((item.array, item.index, record_id, body))
-        elif isinstance(item, Value):
-            for problem in lone_surrogates(item.value):
-                self.fail(problem.message, f"$.{item.key}{problem.path[1:]}")
-            self.top[item.key] = item.value
-        elif isinstance(item, ArrayEnd):
-            self.seen_arrays.add(item.array)
-        elif isinstance(item, NotAnObject):
-            self.fail(rules.not_an_object(item.value), "$")
-            self.not_object = True
-        else:
-            self.fail(rules.not_a_record(item.value), f"line {item.line}")
-
-    def _check_event(self, item: Element) -> None:
-        """The plain way: the full rules word what is wrong; what passes waits for a batch."""
-        problems = rules.check_event(item.value, f"$.events[{item.index}]")
-        for problem in problems:
-            self.fail(problem.message, self.locate(problem.path))
-        if not problems:
-            self.checked.append(item)
-            if len(self.checked) >= BATCH:
-                self._batch_checked()
-
-    def _batch_checked(self) -> None:
-        """The events the checker passed, into the index the one way: as a vetted batch."""
-        checked, self.checked = self.checked, []
-        if not checked:
-            return
-        events = [msgspec.convert(item.value, TypedEvent) for item in checked]
-        texts = [
-            item.text if item.text is not None else json.dumps(item.value, ensure_ascii=False)
-            for item in checked
-        ]
-        try:
-            batch = vet([item.index for item in checked], events, texts)
-        except GiveUp:
-            raise AssertionError("the fast rules refuse an event the checker accepts") from None
-        self.add_batch(batch)
-
-    def _note(self, index: int, record_id: str, title_key: int) -> None:
-        """Remember an event's id and (date, title), noting any that came before."""
-        if record_id in self.event_ids:
-            self.repeated_ids.append(index)
-        else:
-            self.event_ids.add(record_id)
-        if title_key in self.titles:
-            self.same_title.append((self.titles[title_key], index))
-        else:
-            self.titles[title_key] = index
-
-    def add_batch(self, batch: Batch) -> None:
-        """Index a run of vetted events, column by column."""
-        n = len(batch.ids)
-        positions, ids = batch.positions, batch.ids
-        if batch.lines is not None:
-            self.lines.setdefault("events", []).extend(batch.lines)
-        keys = list(map(hash, zip(batch.dates, map(str.casefold, batch.titles), strict=True)))
-        first_of = dict(zip(reversed(keys), reversed(positions), strict=True))
-        if (
-            self.event_ids.isdisjoint(ids)
-            and len(set(ids)) == n
-            and len(first_of) == n
-            and self.titles.keys().isdisjoint(first_of)
-        ):  # the usual case: nothing repeats, so note the whole run at once
-            self.event_ids.update(ids)
-            self.titles.update(first_of)
-        else:
-            for index, record_id, key in zip(positions, ids, keys, strict=True):
-                self._note(index, record_id, key)
-        self.actor_refs.update(chain.from_iterable(batch.actors))
-        self.treaty_refs.update(chain.from_iterable(batch.treaties))
-        self.treaty_links.extend(
-            (treaty, index)
-            for index, treaties in zip(positions, batch.treaties, strict=True)
-            for treaty in treaties
-        )
-        firsts = batch.firsts
-        lasts, has_end = batch.lasts, batch.has_end
-        end_months: list[int | None] | None = None
-        end_days: list[int | None] | None = None
-        if lasts is None or has_end is None:
-            lasts = firsts
-        else:
-            end_months = [last[3] if e else None for last, e in zip(lasts, has_end, strict=True)]
-            end_days = [last[4] if e else None for last, e in zip(lasts, has_end, strict=True)]
-        self._start_writer().put_columns(
-            (
-                list(positions),
-                ids,
-                list(map(itemgetter(0), firsts)),
-                list(map(itemgetter(1), lasts)),
-                list(map(itemgetter(2), firsts)),
-                list(map(itemgetter(3), firsts)),
-                list(map(itemgetter(4), firsts)),
-                end_months,
-                end_days,
-                batch.kinds,
-                batch.tones,
-                batch.tags,  # lists: the writer joins them as "|a|b|"
-                batch.actors,
-                batch.treaties,
-            ),
-            batch.texts,
-        )
-        self.count += n
-
-    def _start_writer(self) -> EventWriter:
-        if self.writer is None:
-            self.writer = EventWriter(self.temporary, bodies=self.bodies)
-        return self.writer
-
-    def finish(self, fingerprint: tuple[Any, ...]) -> list[Problem]:
-        """Check what needs the whole file; return the problems (the index is kept only if none)."""
-        import sqlite3
-
-        self._batch_checked()
-        writer, self.writer = self.writer, None
-        if writer is not None:
-            writer.close()
-        self.db = sqlite3.connect(self.temporary)
-        self.db.executescript(PRAGMAS)
-        self.db.executemany("INSERT INTO records VALUES (?, ?, ?, ?)", self.records)
-        self.db.executemany("INSERT INTO event_treaties VALUES (?, ?)", self.treaty_links)
-        self.db.executescript(INDEXES)
-        self._check_document()
-        if not self.problems:
-            self.db.executemany(
-                "INSERT INTO meta VALUES (?, ?)",
-                [
-                    ("fingerprint", json.dumps(list(fingerprint))),
-                    ("meta", json.dumps(self.top.get("meta", {}))),
-                    ("events", str(self.count)),
-                ],
-            )
-        self.db.commit()
-        self.db.close()
-        return self.problems
-
-    def _check_document(self) -> None:
-        """The rules of ``rules.build`` for the small tables, and cross-record checks."""
-        assert self.db is not None
-        if self.not_object:
-            return
-        version = self.top.get("schema_version")
-        if not rules.supported_version(version):
-            self.fail(rules.unsupported_version(version), "$.schema_version")
-            return
-        missing = [
-            a
-            for a in ("actors", "treaties", "events", "quotes")
-            if a not in self.seen_arrays and a not in self.top
-        ]
-        for array in missing:
-            self.fail(rules.missing_key(array), "$")
-        if missing:
-            return
-        small: dict[str, Any] = {
-            "schema_version": version,
-            "meta": self.top.get("meta"),
-            **{a: [] for a in ARRAYS if a in self.seen_arrays},
-        }
-        for key in set(self.top) - {"schema_version", "meta"}:
-            small[key] = self.top[key]  # arrays of the wrong type, unknown keys: build() words them
-        small.setdefault("events", [])
-        positions: dict[str, list[int]] = {a: [] for a in ARRAYS}
-        rows = self.db.execute("SELECT kind, pos, body FROM records ORDER BY kind, pos")
-        for kind, pos, body in rows:
-            small[kind].append(json.loads(body))
-            positions[kind].append(pos)
-        # Events were validated one by one while streaming; build() checks the small tables and
-        # every reference to an event against the ids the index holds.
-        streamed_events = isinstance(small["events"], list)
-        if streamed_events:
-            small["events"] = []
-        _dataset, problems = rules.build(small, known_event_ids=self.event_ids)
-
-        def where(array: str, index: int) -> str | None:  # of the small document's records
-            if array not in positions or index >= len(positions[array]):
-                return None
-            return self.where(array, positions[array][index])
-
-        for problem in problems:
-            self.fail(problem.message, relocated(problem.path, where))
-        if (
-            streamed_events
-            and isinstance(small["actors"], list)
-            and isinstance(small["treaties"], list)
-        ):
-            self._check_events(small, self.db)
-
-    def _check_events(self, small: dict[str, Any], db: sqlite3.Connection) -> None:
-        """Duplicates and references among the events, which are in the database, not here."""
-
-        def event_json(pos: int) -> dict[str, Any]:
-            row = db.execute("SELECT body FROM events WHERE pos = ?", (pos,)).fetchone()
-            return json.loads(row[0]) if row else {}
-
-        for index in self.repeated_ids:
-            record_id = event_json(index).get("id")
-            query = "SELECT MIN(pos) FROM events WHERE id = ?"
-            (first,) = db.execute(query, (record_id,)).fetchone()
-            self.fail(rules.duplicate_id(record_id, first), f"{self.where('events', index)}.id")
-        for first, later in self.same_title:
-            a, b = event_json(first), event_json(later)
-            if (
-                a.get("date") == b.get("date")
-                and a.get("title", "").casefold() == b.get("title", "").casefold()
-            ):
-                self.fail(rules.duplicate_event(first), self.where("events", later))
-        actor_ids = {a.get("id") for a in small["actors"] if isinstance(a, dict)}
-        treaty_ids = {t.get("id") for t in small["treaties"] if isinstance(t, dict)}
-        for column, refs, known, what in (
-            ("actors", self.actor_refs, actor_ids, "actor"),
-            ("treaties", self.treaty_refs, treaty_ids, "treaty"),
-        ):
-            for missing in sorted(refs - known):  # rare: find where each dangling id is used
-                query = (
-                    f"SELECT pos, {column} FROM events WHERE instr({column}, ?) > 0 ORDER BY pos"
-                )
-                for pos, listed in db.execute(query, (f"|{missing}|",)):
-                    n = listed.strip("|").split("|").index(missing)
-                    self.fail(
-                        rules.no_such(what, missing),
-                        f"{self.where('events', pos)}.{column}[{n}]",
-                    )

@@ -1,0 +1,384 @@
+"""The index builder: a data file's items and runs of events in, problems out.
+
+``add`` takes what ``datastream`` (or ``fastread``) yields; ``add_batch`` a run of vetted
+events (``batch``), which it sends to the writer (``writer``). On the plain way, events wait to
+be vouched for as a run; the ones the fast rules refuse go to the full checker
+(``rules.check_event``), the only one that words problems. ``finish`` checks what needs the
+whole file (duplicates, references, the small tables, by the rules of ``rules.build``)
+against the database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from itertools import chain
+from operator import itemgetter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from .. import cache, rules
+from ..datafile import lone_surrogates, relocated
+from ..datastream import ARRAYS, ArrayEnd, Element, Item, NotAnObject, Value
+from ..errors import Problem
+from .batch import Batch, GiveUp, TypedEvent, vet
+from .writer import INDEXES, PRAGMAS, SCHEMA, EventWriter
+
+if TYPE_CHECKING:
+    import sqlite3
+
+MAX_PROBLEMS = 100
+BATCH = 20_000
+
+
+class Builder:
+    """Takes a file's items (``add``) and vetted runs of events (``add_batch``) into a new
+    index database; ``finish`` checks what needs the whole file and gives every problem."""
+
+    def __init__(self, path: Path, target: Path) -> None:
+        import sqlite3
+
+        self.path = path
+        self.problems: list[Problem] = []
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.temporary = cache.temporary_for(target, "building")  # names its owner's pid
+        os.close(os.open(self.temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        try:  # a SIGTERM (Terminated) here, before the caller holds the builder, leaves nothing
+            with contextlib.closing(sqlite3.connect(self.temporary)) as db:
+                db.executescript(SCHEMA)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(self.temporary)
+            raise
+        self.db: sqlite3.Connection | None = None  # opened once the writer is done
+        self.records: list[tuple[Any, ...]] = []  # rows of the small tables
+        # The plain way: events waiting to be vouched for as a batch (with the order of their
+        # item in the file, and their typed form unless msgspec refused it), and the problems
+        # found meanwhile, held to be given in the file's order (see ``fail``).
+        self.waiting: list[tuple[int, Element, TypedEvent | None]] = []
+        self.held: list[tuple[tuple[int, int], Problem]] = []
+        self.order = 0  # items read so far
+        # The event rows go to a writer on the other core while this one reads (writer.py),
+        # started with the first batch. ``bodies``: the events' JSON, if the writer is to take
+        # it from there (batches then leave it out).
+        self.writer: EventWriter | None = None
+        self.bodies: Any = None
+        self.seen_arrays: set[str] = set()
+        self.top: dict[str, Any] = {}
+        self.lines: dict[str, list[int]] = {}  # JSON Lines: the line of each record, per array
+        self.not_object = False
+        self.event_ids: set[str] = set()
+        self.repeated_ids: list[int] = []
+        self.titles: dict[int, int] = {}  # hash of (date, folded title) -> first position
+        self.same_title: list[tuple[int, int]] = []
+        self.actor_refs: set[str] = set()
+        self.treaty_refs: set[str] = set()
+        self.treaty_links: list[tuple[str, int]] = []
+        self.count = 0
+
+    def fail(self, message: str, path: str, order: tuple[int, int] | None = None) -> None:
+        """Note a problem, at most ``MAX_PROBLEMS`` of them, in the order of the file: while
+        events wait for a batch, problems are held and sorted by ``order`` (the item, and 0 for
+        what the reading found, 1 for what the checker found) when the batch is settled."""
+        if len(self.problems) >= MAX_PROBLEMS:
+            return
+        problem = Problem(message, path=path)
+        if self.waiting or order is not None:
+            self.held.append((order or (self.order, 0), problem))
+        else:
+            self.problems.append(problem)
+
+    def where(self, array: str, index: int) -> str:
+        """Where a record is, as a person finds it: ``line 12`` or ``$.events[3]``."""
+        lines = self.lines.get(array)
+        if lines is not None and index < len(lines):
+            return f"line {lines[index]}"
+        return f"$.{array}[{index}]"
+
+    def locate(self, path: str) -> str:
+        """A path of the document as it is found in the file (``line 12: $.date``)."""
+        return relocated(path, self.where)
+
+    def add(self, item: Item) -> None:
+        self.order += 1
+        if isinstance(item, Element):
+            if item.line is not None:
+                self.lines.setdefault(item.array, []).append(item.line)
+            path = f"$.{item.array}[{item.index}]"
+            if item.text is None or "\\u" in item.text:
+                for problem in lone_surrogates(item.value, item.text):
+                    self.fail(problem.message, self.locate(path + problem.path[1:]))
+            if item.array == "events":
+                self._check_event(item)
+            else:
+                value = item.value
+                record_id = value.get("id") if isinstance(value, dict) else None
+                body = json.dumps(value, ensure_ascii=False)  # small tables: re-encode
+                self.records.append((item.array, item.index, record_id, body))
+        elif isinstance(item, Value):
+            for problem in lone_surrogates(item.value):
+                self.fail(problem.message, f"$.{item.key}{problem.path[1:]}")
+            self.top[item.key] = item.value
+        elif isinstance(item, ArrayEnd):
+            self.seen_arrays.add(item.array)
+            self._settle()
+        elif isinstance(item, NotAnObject):
+            self.fail(rules.not_an_object(item.value), "$")
+            self.not_object = True
+        else:
+            self.fail(rules.not_a_record(item.value), f"line {item.line}")
+
+    def _check_event(self, item: Element) -> None:
+        """The plain way: an event waits to be vouched for with the others of its run."""
+        try:
+            typed: TypedEvent | None = msgspec.convert(item.value, TypedEvent)
+        except msgspec.ValidationError:
+            typed = None  # the checker will say why
+        self.waiting.append((self.order, item, typed))
+        if len(self.waiting) >= BATCH:
+            self._settle()
+
+    def _settle(self) -> None:
+        """The waiting events into the index the one way, as a vetted batch. Those the fast
+        rules do not vouch for go to the full checker, which words what is wrong with each;
+        the ones it passes join the batch. Then the problems held meanwhile, in file order."""
+        waiting, self.waiting = self.waiting, []
+        if waiting:
+            typed = [entry for entry in waiting if entry[2] is not None]
+            doubtful = [entry for entry in waiting if entry[2] is None]
+            doubtful += self._doubtful(typed) if typed else []
+            refused: set[int] = set()
+            for order, item, _ in sorted(doubtful, key=itemgetter(0)):
+                problems = rules.check_event(item.value, f"$.events[{item.index}]")
+                for problem in problems:
+                    self.fail(problem.message, self.locate(problem.path), (order, 1))
+                if problems:
+                    refused.add(order)
+            kept = [
+                (order, item, entry or msgspec.convert(item.value, TypedEvent))
+                for order, item, entry in waiting
+                if order not in refused
+            ]
+            if kept:
+                try:
+                    self.add_batch(self._vet(kept, with_texts=True))
+                except GiveUp:
+                    raise AssertionError(
+                        "the fast rules refuse an event the checker passes"
+                    ) from None
+        held, self.held = sorted(self.held, key=itemgetter(0)), []
+        for _, problem in held:
+            if len(self.problems) < MAX_PROBLEMS:
+                self.problems.append(problem)
+
+    def _doubtful(self, run: list[tuple[int, Element, Any]]) -> list[tuple[int, Element, Any]]:
+        """The events of ``run`` the fast rules do not vouch for, found by halving the run:
+        a file with a few bad events has the checker read a few short runs, not every event."""
+        try:
+            self._vet(run)
+        except GiveUp:
+            if len(run) <= 16:
+                return run
+            half = len(run) // 2
+            return self._doubtful(run[:half]) + self._doubtful(run[half:])
+        return []
+
+    @staticmethod
+    def _vet(run: list[tuple[int, Element, Any]], *, with_texts: bool = False) -> Batch:
+        texts = None
+        if with_texts:
+            texts = [
+                item.text if item.text is not None else json.dumps(item.value, ensure_ascii=False)
+                for _, item, _ in run
+            ]
+        return vet([item.index for _, item, _ in run], [t for _, _, t in run], texts)
+
+    def _note(self, index: int, record_id: str, title_key: int) -> None:
+        """Remember an event's id and (date, title), noting any that came before."""
+        if record_id in self.event_ids:
+            self.repeated_ids.append(index)
+        else:
+            self.event_ids.add(record_id)
+        if title_key in self.titles:
+            self.same_title.append((self.titles[title_key], index))
+        else:
+            self.titles[title_key] = index
+
+    def add_batch(self, batch: Batch) -> None:
+        """Index a run of vetted events, column by column."""
+        n = len(batch.ids)
+        positions, ids = batch.positions, batch.ids
+        if batch.lines is not None:
+            self.lines.setdefault("events", []).extend(batch.lines)
+        keys = list(map(hash, zip(batch.dates, map(str.casefold, batch.titles), strict=True)))
+        first_of = dict(zip(reversed(keys), reversed(positions), strict=True))
+        if (
+            self.event_ids.isdisjoint(ids)
+            and len(set(ids)) == n
+            and len(first_of) == n
+            and self.titles.keys().isdisjoint(first_of)
+        ):  # the usual case: nothing repeats, so note the whole run at once
+            self.event_ids.update(ids)
+            self.titles.update(first_of)
+        else:
+            for index, record_id, key in zip(positions, ids, keys, strict=True):
+                self._note(index, record_id, key)
+        self.actor_refs.update(chain.from_iterable(batch.actors))
+        self.treaty_refs.update(chain.from_iterable(batch.treaties))
+        self.treaty_links.extend(
+            (treaty, index)
+            for index, treaties in zip(positions, batch.treaties, strict=True)
+            for treaty in treaties
+        )
+        firsts = batch.firsts
+        lasts, has_end = batch.lasts, batch.has_end
+        end_months: list[int | None] | None = None
+        end_days: list[int | None] | None = None
+        if lasts is None or has_end is None:
+            lasts = firsts
+        else:
+            end_months = [last[3] if e else None for last, e in zip(lasts, has_end, strict=True)]
+            end_days = [last[4] if e else None for last, e in zip(lasts, has_end, strict=True)]
+        self._start_writer().put_columns(
+            (
+                list(positions),
+                ids,
+                list(map(itemgetter(0), firsts)),
+                list(map(itemgetter(1), lasts)),
+                list(map(itemgetter(2), firsts)),
+                list(map(itemgetter(3), firsts)),
+                list(map(itemgetter(4), firsts)),
+                end_months,
+                end_days,
+                batch.kinds,
+                batch.tones,
+                batch.tags,  # lists: the writer joins them as "|a|b|"
+                batch.actors,
+                batch.treaties,
+            ),
+            batch.texts,
+        )
+        self.count += n
+
+    def _start_writer(self) -> EventWriter:
+        if self.writer is None:
+            self.writer = EventWriter(self.temporary, bodies=self.bodies)
+        return self.writer
+
+    def finish(self, fingerprint: tuple[Any, ...]) -> list[Problem]:
+        """Check what needs the whole file; return the problems (the index is kept only if none)."""
+        import sqlite3
+
+        self._settle()
+        writer, self.writer = self.writer, None
+        if writer is not None:
+            writer.close()
+        self.db = sqlite3.connect(self.temporary)
+        self.db.executescript(PRAGMAS)
+        self.db.executemany("INSERT INTO records VALUES (?, ?, ?, ?)", self.records)
+        self.db.executemany("INSERT INTO event_treaties VALUES (?, ?)", self.treaty_links)
+        self.db.executescript(INDEXES)
+        self._check_document()
+        if not self.problems:
+            self.db.executemany(
+                "INSERT INTO meta VALUES (?, ?)",
+                [
+                    ("fingerprint", json.dumps(list(fingerprint))),
+                    ("meta", json.dumps(self.top.get("meta", {}))),
+                    ("events", str(self.count)),
+                ],
+            )
+        self.db.commit()
+        self.db.close()
+        return self.problems
+
+    def _check_document(self) -> None:
+        """The rules of ``rules.build`` for the small tables, and cross-record checks."""
+        assert self.db is not None
+        if self.not_object:
+            return
+        version = self.top.get("schema_version")
+        if not rules.supported_version(version):
+            self.fail(rules.unsupported_version(version), "$.schema_version")
+            return
+        missing = [
+            a
+            for a in ("actors", "treaties", "events", "quotes")
+            if a not in self.seen_arrays and a not in self.top
+        ]
+        for array in missing:
+            self.fail(rules.missing_key(array), "$")
+        if missing:
+            return
+        small: dict[str, Any] = {
+            "schema_version": version,
+            "meta": self.top.get("meta"),
+            **{a: [] for a in ARRAYS if a in self.seen_arrays},
+        }
+        for key in set(self.top) - {"schema_version", "meta"}:
+            small[key] = self.top[key]  # arrays of the wrong type, unknown keys: build() words them
+        small.setdefault("events", [])
+        positions: dict[str, list[int]] = {a: [] for a in ARRAYS}
+        rows = self.db.execute("SELECT kind, pos, body FROM records ORDER BY kind, pos")
+        for kind, pos, body in rows:
+            small[kind].append(json.loads(body))
+            positions[kind].append(pos)
+        # Events were validated one by one while streaming; build() checks the small tables and
+        # every reference to an event against the ids the index holds.
+        streamed_events = isinstance(small["events"], list)
+        if streamed_events:
+            small["events"] = []
+        _dataset, problems = rules.build(small, known_event_ids=self.event_ids)
+
+        def where(array: str, index: int) -> str | None:  # of the small document's records
+            if array not in positions or index >= len(positions[array]):
+                return None
+            return self.where(array, positions[array][index])
+
+        for problem in problems:
+            self.fail(problem.message, relocated(problem.path, where))
+        if (
+            streamed_events
+            and isinstance(small["actors"], list)
+            and isinstance(small["treaties"], list)
+        ):
+            self._check_events(small, self.db)
+
+    def _check_events(self, small: dict[str, Any], db: sqlite3.Connection) -> None:
+        """Duplicates and references among the events, which are in the database, not here."""
+
+        def event_json(pos: int) -> dict[str, Any]:
+            row = db.execute("SELECT body FROM events WHERE pos = ?", (pos,)).fetchone()
+            return json.loads(row[0]) if row else {}
+
+        for index in self.repeated_ids:
+            record_id = event_json(index).get("id")
+            query = "SELECT MIN(pos) FROM events WHERE id = ?"
+            (first,) = db.execute(query, (record_id,)).fetchone()
+            self.fail(rules.duplicate_id(record_id, first), f"{self.where('events', index)}.id")
+        for first, later in self.same_title:
+            a, b = event_json(first), event_json(later)
+            if (
+                a.get("date") == b.get("date")
+                and a.get("title", "").casefold() == b.get("title", "").casefold()
+            ):
+                self.fail(rules.duplicate_event(first), self.where("events", later))
+        actor_ids = {a.get("id") for a in small["actors"] if isinstance(a, dict)}
+        treaty_ids = {t.get("id") for t in small["treaties"] if isinstance(t, dict)}
+        for column, refs, known, what in (
+            ("actors", self.actor_refs, actor_ids, "actor"),
+            ("treaties", self.treaty_refs, treaty_ids, "treaty"),
+        ):
+            for missing in sorted(refs - known):  # rare: find where each dangling id is used
+                query = (
+                    f"SELECT pos, {column} FROM events WHERE instr({column}, ?) > 0 ORDER BY pos"
+                )
+                for pos, listed in db.execute(query, (f"|{missing}|",)):
+                    n = listed.strip("|").split("|").index(missing)
+                    self.fail(
+                        rules.no_such(what, missing),
+                        f"{self.where('events', pos)}.{column}[{n}]",
+                    )
