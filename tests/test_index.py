@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,8 @@ from hypothesis import strategies as st
 from relcli import cache, store
 from relcli.cli import main
 from relcli.datastream import ArrayEnd, Element, Value, stream_json
+from relcli.dates import DateRange
+from relcli.model import Records, chronological
 from tests.conftest import MINI
 from tests.test_hardening import datasets, partials
 from tests.test_installed import command, env
@@ -356,3 +359,23 @@ def test_an_actor_id_holding_two_slugs_gets_the_validators_message(
     # the same first line (the index then also misses the event for references to it)
     assert results[0][2].splitlines()[0] == results[1][2].splitlines()[0]
     assert "'a|b' is not a slug" in results[1][2]
+
+
+@pytest.mark.parametrize("mode", ["never", "always"])
+def test_both_datasets_offer_the_whole_interface(
+    monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    """``model.Records`` is the one interface: callers never ask which dataset they have."""
+    monkeypatch.setenv("RELCLI_INDEX", mode)
+    dataset = store.load(MINI)
+    members = {n for n in vars(Records) if not n.startswith("_")} | set(Records.__annotations__)
+    assert members >= {"candidates", "count_overlapping", "kinds_and_tags", "event_by_id"}
+    assert not {m for m in members if not hasattr(dataset, m)}
+    middle = DateRange(date(1990, 1, 1), date(2013, 12, 31))
+    assert dataset.count_overlapping(middle) == 4
+    assert [e.id for e in dataset.candidates(start=date(2014, 1, 1))] == [
+        e.id for e in chronological(dataset.events) if e.range.end >= date(2014, 1, 1)
+    ]
+    assert sorted(kind for kind, _ in dataset.kinds_and_tags()) == sorted(
+        e.kind for e in dataset.events
+    )
