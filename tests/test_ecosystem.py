@@ -50,7 +50,8 @@ def complete_bash(words: str, **extra: str) -> list[str]:
         ("relcli tr", ["treaty", "treaties"]),
         ("relcli treaty N", ["New START"]),
         ("relcli treaty I", ["INF", "INF Treaty", "Intermediate-Range Nuclear Forces Treaty"]),
-        ("relcli treaty new", ["new-start"]),
+        ("relcli treaty new", ["New START"]),  # a name rather than the id: see completion.py
+        ("relcli treaty new-", ["new-start"]),
         ("relcli actor Lav", ["Lavrov"]),
         ("relcli actor Сер", ["Сергей Лавров"]),
         ("relcli quotes --speaker Ke", ["Kerry"]),
