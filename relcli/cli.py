@@ -1263,7 +1263,7 @@ def _click_command(args: list[str]) -> typer.core.TyperGroup:
         if (info.name or (info.callback.__name__ if info.callback else "").replace("_", "-"))
         == name
     ]
-    if not wanted or os.environ.get("_RELCLI_COMPLETE"):
+    if not wanted or os.environ.get(completion.COMPLETE_VAR):
         return typer.main.get_command(app)  # type: ignore[return-value]
     lean = typer.Typer(**APP_SETTINGS)  # type: ignore[arg-type]
     lean.registered_callback = app.registered_callback
@@ -1358,6 +1358,10 @@ def _run(args: list[str], *, may_heal: bool) -> int | None:
             _print_version()
             return EXIT_OK
         command = _click_command(args)
+        if os.environ.get(completion.COMPLETE_VAR):  # a shell asks for completions
+            from . import shells
+
+            shells.register()
         result = command.main(args=args, prog_name="relcli", standalone_mode=False)
         code = result if isinstance(result, int) else EXIT_OK
         if code == EXIT_INTERRUPTED:

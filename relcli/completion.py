@@ -2,7 +2,7 @@
 
 Each record is offered in the forms people type: aliases (``INF``), full names, and for actors
 their surname (``Lavrov``) as well as their full name; its id when the names do not fit. What was
-typed matches whatever its case (:func:`matching`).
+typed matches whatever its case (:func:`matching`). How each shell is answered is ``shells.py``.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ import typer
 
 from .model import COUNTRIES, Dataset
 from .vocabulary import KINDS, STATUSES, TAGS
+
+COMPLETE_VAR = "_RELCLI_COMPLETE"  # set by the shells' completion scripts: see shells.py
 
 
 def _dataset(data: str | None) -> Dataset | None:

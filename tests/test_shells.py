@@ -1,22 +1,31 @@
-"""Shell completion: what relcli offers each shell, whatever the case typed.
+"""Shell completion end to end: values with spaces, and whatever the case typed.
 
-The matching rules in-process, and the completion protocol through the installed ``relcli``
-(what each shell's script receives).
+Three layers: the matching and quoting rules in-process; the completion protocol through the
+installed ``relcli`` (what each shell's script receives); and real shells on a pseudo-terminal,
+where a Tab is pressed and the shell then shows the arguments it would pass. The real-shell
+tests are skipped for a shell that is not installed.
 """
 
 from __future__ import annotations
 
 import os
+import pty
 import re
+import select
+import shlex
+import shutil
 import subprocess
+import time
+from pathlib import Path
 
 import pytest
 
 from relcli.completion import matching
+from relcli.shells import bash_word
 from tests.conftest import MINI
 from tests.test_installed import command, env
 
-BUNDLED = "bundled"  # run against the bundled data
+BUNDLED = "bundled"  # run against the bundled data, where the treaty names of the issue are
 
 
 def protocol_env(data: str = str(MINI), **extra: str) -> dict[str, str]:
@@ -47,9 +56,25 @@ def ask(shell: str, line: str, data: str = str(MINI)) -> str:
     return result.stdout
 
 
+def run_relcli(*args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*command(), *args], capture_output=True, text=True, timeout=60, env=protocol_env(**extra)
+    )
+
+
 def offered(shell: str, line: str, data: str = str(MINI)) -> list[str]:
-    """The values relcli offers ``shell`` for the end of ``line``."""
-    return [line.split("\t")[0] for line in ask(shell, line, data).splitlines() if line]
+    """The values relcli offers ``shell`` for the end of ``line``, unquoted."""
+    answer = ask(shell, line, data)
+    if shell == "bash":  # one word per line, quoted for the command line
+        return [shlex.split(word)[0] for word in answer.splitlines() if word]
+    if shell == "zsh":  # eval'd: an array of 'value:description' entries, then _describe
+        entries = re.search(r"relcli_values=\((.*?)\);", answer)
+        assert entries, answer
+        return [
+            re.split(r"(?<!\\):", entry, maxsplit=1)[0].replace("\\:", ":").replace("\\\\", "\\")
+            for entry in shlex.split(entries.group(1))
+        ]
+    return [line.split("\t")[0] for line in answer.splitlines() if line]
 
 
 # ---- matching ---------------------------------------------------------------------------------
@@ -91,10 +116,41 @@ def test_matching_passes_typers_prefix_check() -> None:
     assert found == "Gorbachev" and f"{found}" == "Gorbachev"
 
 
+# ---- quoting for bash ---------------------------------------------------------------------------
+
+NAMES = [
+    "Non-Proliferation Treaty",
+    "Treaty of Commerce and Navigation (1832)",
+    "Сергей Лавров",
+    "O'Brien's \"deal\" $HOME `x` & *? [a] {b} ; | < > # ~ !",
+    "plain-id",
+]
+
+
+@pytest.mark.skipif(not shutil.which("bash"), reason="bash is not installed")
+@pytest.mark.parametrize("opened_with", ["", '"', "'"])
+def test_bash_words_read_back_as_one_argument(opened_with: str) -> None:
+    """A word as bash inserts it (the closing quote is bash's own) is one argument, unchanged."""
+    words = [opened_with + bash_word(name, opened_with) + opened_with for name in NAMES]
+    script = "printf '%s\\0' " + " ".join(words)
+    result = subprocess.run(
+        ["bash", "--norc", "--noprofile", "-c", script], capture_output=True, timeout=30
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode().split("\0")[:-1] == NAMES
+
+
+def test_bash_words_are_not_quoted_more_than_needed() -> None:
+    assert bash_word("Non-Proliferation Treaty") == "Non-Proliferation\\ Treaty"
+    assert bash_word("Non-Proliferation Treaty", '"') == "Non-Proliferation Treaty"
+    assert bash_word("Сергей Лавров") == "Сергей\\ Лавров"
+    assert bash_word("new-start") == "new-start"
+
+
 # ---- the protocol, per shell --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("shell", ["bash", "fish"])  # zsh filters again, by case
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
@@ -108,3 +164,181 @@ def test_matching_passes_typers_prefix_check() -> None:
 )
 def test_completion_ignores_case(shell: str, line: str, expected: list[str]) -> None:
     assert offered(shell, line) == expected
+
+
+def test_bash_answer_is_quoted_for_the_word_being_completed() -> None:
+    assert ask("bash", "relcli treaty Non", BUNDLED) == "Non-Proliferation\\ Treaty\n"
+    assert ask("bash", 'relcli treaty "Non', BUNDLED) == "Non-Proliferation Treaty\n"
+    assert ask("bash", "relcli treaty 'non", BUNDLED) == "Non-Proliferation Treaty\n"
+    assert ask("bash", "relcli treaty Non-Proliferation\\ T", BUNDLED) == (
+        "Non-Proliferation\\ Treaty\n"
+    )
+
+
+def test_zsh_answer_takes_relclis_matches_and_keeps_the_option_name() -> None:
+    answer = ask("zsh", "relcli treaty inf")
+    assert answer.rstrip().endswith("_describe -t values value relcli_values -U")
+    assert offered("zsh", "relcli timeline --actor=gorb") == ["Gorbachev"]
+    assert "-U -i '--actor='" in ask("zsh", "relcli timeline --actor=gorb")
+    assert ask("zsh", "relcli --data ") == "_files\n"  # nothing to offer: the shell's own files
+
+
+# ---- real shells --------------------------------------------------------------------------------
+
+SETUP = {
+    "bash": (
+        ["bash", "--norc", "--noprofile", "-i"],
+        "source {script}; args() {{ printf '<%s>' \"$@\"; echo; }}",
+    ),
+    "zsh": (
+        ["zsh", "-f", "-i"],
+        "bindkey -e; autoload -Uz compinit; compinit -u; source {script}; "
+        "args() {{ printf '<%s>' \"$@\"; echo; }}",
+    ),
+    "fish": (
+        ["fish", "--no-config", "-i"],
+        "source {script}; function args; printf '<%s>' $argv; echo; end",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def scripts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Each shell's completion script, as relcli gives it (``_RELCLI_COMPLETE=source_SHELL``)."""
+    folder = tmp_path_factory.mktemp("scripts")
+    paths = {}
+    for shell in SETUP:
+        paths[shell] = folder / f"relcli.{shell}"
+        source = run_relcli(_RELCLI_COMPLETE=f"source_{shell}").stdout
+        paths[shell].write_text(source, encoding="utf-8")
+    return paths
+
+
+def in_real_shell(
+    shell: str, keys: str, home: Path, scripts: dict[str, Path], data: str = str(MINI)
+) -> list[str]:
+    """Type ``keys`` into an interactive ``shell`` with relcli's completion loaded, then go to
+    the start of the line and run it under ``args``: the arguments the line stands for."""
+    script = scripts[shell]
+    argv, setup = SETUP[shell]
+    environment = protocol_env(
+        data,
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_DATA_HOME=str(home / ".local" / "share"),
+        PATH=os.pathsep.join([str(Path(command()[0]).parent), os.environ.get("PATH", "")]),
+        LC_ALL="C.UTF-8",
+        TERM="xterm" if shell == "fish" else "dumb",
+    )
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: become the shell
+        os.execvpe(argv[0], argv, environment)
+    output = b""
+
+    def read_until(pattern: bytes) -> re.Match[bytes] | None:
+        nonlocal output
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            found = re.search(pattern, output)
+            if found:
+                return found
+            if select.select([fd], [], [], 0.2)[0]:
+                try:
+                    chunk = os.read(fd, 65536)
+                except OSError:
+                    return None
+                if not chunk:
+                    return None
+                output += chunk
+        return None
+
+    try:
+        os.write(fd, setup.format(script=script).encode() + b"; printf 'RE''ADY\\n'\n")
+        assert read_until(rb"READY\r?\n"), output.decode(errors="replace")
+        # Typed ahead: each shell finishes the completion before it reads the next key.
+        os.write(fd, keys.encode() + b"\x01args \r")  # Ctrl-A: to the start of the line
+        line = read_until(rb"(<relcli>[^\r\n]*)\r?\n")
+        assert line, output.decode(errors="replace")
+        return re.findall(r"<([^<>]*)>", line.group(1).decode())
+    finally:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        os.close(fd)
+
+
+def needs(shell: str) -> pytest.MarkDecorator:
+    return pytest.mark.skipif(not shutil.which(shell), reason=f"{shell} is not installed")
+
+
+REAL_SHELLS = [pytest.param(shell, marks=needs(shell)) for shell in ("bash", "zsh", "fish")]
+
+
+@pytest.mark.parametrize("shell", REAL_SHELLS)
+@pytest.mark.parametrize(
+    "keys", ["relcli treaty Non\t", 'relcli treaty "Non\t', "relcli treaty 'non\t"]
+)
+def test_a_completed_name_with_spaces_is_one_argument(
+    shell: str, keys: str, tmp_path: Path, scripts: dict[str, Path]
+) -> None:
+    args = in_real_shell(shell, keys, tmp_path, scripts, BUNDLED)
+    assert args == ["relcli", "treaty", "Non-Proliferation Treaty"]
+    shown = subprocess.run(
+        [*command(), *args[1:], "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=protocol_env(BUNDLED),
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert '"Treaty on the Non-Proliferation of Nuclear Weapons"' in shown.stdout
+
+
+@pytest.mark.parametrize("shell", REAL_SHELLS)
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [
+        ("relcli timeline --actor gorb\t", ["relcli", "timeline", "--actor", "Gorbachev"]),
+        ("relcli actor сер\t", ["relcli", "actor", "Сергей Лавров"]),
+        ("relcli treaty inf\t", ["relcli", "treaty", "INF"]),
+    ],
+)
+def test_real_shells_complete_whatever_the_case(
+    shell: str, keys: str, expected: list[str], tmp_path: Path, scripts: dict[str, Path]
+) -> None:
+    if shell == "fish" and keys.endswith("inf\t"):
+        keys += "\t"  # fish lists INF and INF Treaty, and inserts nothing until a second Tab
+    assert in_real_shell(shell, keys, tmp_path, scripts) == expected
+
+
+@pytest.mark.skipif(not shutil.which("bash"), reason="bash is not installed")
+@pytest.mark.parametrize(
+    ("word", "line"),
+    [("Non", "relcli treaty {reply}"), ('"Non', 'relcli treaty "{reply}"')],
+)
+def test_bash_completion_function_fills_compreply(
+    word: str, line: str, scripts: dict[str, Path]
+) -> None:
+    """The script's function, called as bash calls it: COMPREPLY holds one word which, put in the
+    line (with the closing quote bash adds), bash reads back as the treaty's name."""
+    program = (
+        f"source {shlex.quote(str(scripts['bash']))}; COMP_WORDS=(relcli treaty "
+        + shlex.quote(word)
+        + "); COMP_CWORD=2; "
+        "_relcli_completion relcli treaty; "
+        'printf "%s\\n" "${#COMPREPLY[@]}"; '
+        # eval: bash reads the line with the word inserted as if it had been typed
+        'eval "set -- ' + line.replace('"', '\\"').format(reply="${COMPREPLY[0]}") + '"; '
+        'printf "<%s>" "$@"'
+    )
+    result = subprocess.run(
+        ["bash", "--norc", "--noprofile", "-c", program],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=protocol_env(
+            BUNDLED,
+            PATH=os.pathsep.join([str(Path(command()[0]).parent), os.environ.get("PATH", "")]),
+        ),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "1\n<relcli><treaty><Non-Proliferation Treaty>"
