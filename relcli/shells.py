@@ -14,17 +14,20 @@ shells did not work with relcli's values, so they are replaced here:
 
 fish and PowerShell keep Typer's answers: fish quotes values and folds case itself. The fixes are
 in the answers, not in the scripts, so a script installed by an older relcli benefits too; the
-scripts stay Typer's. Imported only when a shell asks for completions.
+scripts, and installing them, stay Typer's. Imported only for completion and
+``--show-completion``/``--install-completion``.
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import typer.completion
 from typer.completion import shell_completion  # Click's documented API, as vendored by Typer
 
-from .completion import COMPLETE_VAR
+from .completion import COMPLETE_VAR, SHELLS
+from .errors import UsageProblem, WriteFailed
 
 PROG = "relcli"
 
@@ -119,14 +122,53 @@ class ZshComplete(_Answers):
 
 def register() -> None:
     """Answer completion requests with Typer's classes, and with the ones above where they
-    differ."""
+    differ. (Typer registers its own only when it adds its completion options; relcli has its
+    own options, so it registers them itself.)"""
     typer.completion.completion_init()
     shell_completion.add_completion_class(BashComplete, BashComplete.name)
     shell_completion.add_completion_class(ZshComplete, ZshComplete.name)
 
 
+def named(shell: str) -> str:
+    """The shell to set completion up for: ``shell`` as named, or, if empty, the one relcli
+    runs in."""
+    if shell:
+        if shell.lower() not in SHELLS:
+            raise UsageProblem(f'no completion for a shell named "{shell}"; choose {_choices()}')
+        return shell.lower()
+    import shellingham
+
+    try:
+        detected = shellingham.detect_shell()[0].lower()
+    except (shellingham.ShellDetectionFailure, RuntimeError):
+        detected = ""
+    if detected not in SHELLS:
+        found = f" ({detected} has no completion)" if detected else ""
+        raise UsageProblem(f"cannot tell which shell relcli runs in{found}; name {_choices()}")
+    return detected
+
+
+def _choices() -> str:
+    return ", ".join(SHELLS[:-1]) + " or " + SHELLS[-1]
+
+
 def script(shell: str) -> str:
-    """The completion script for ``shell``."""
+    """The completion script for ``shell``, which must be one of ``SHELLS``."""
     return typer.completion.get_completion_script(
         prog_name=PROG, complete_var=COMPLETE_VAR, shell=shell
     )
+
+
+def install(shell: str) -> Path:
+    """Install completion for ``shell`` in the user's start-up files, as Typer does; return the
+    file written."""
+    import subprocess
+
+    try:
+        return typer.completion.install(shell=shell, prog_name=PROG, complete_var=COMPLETE_VAR)[1]
+    except subprocess.CalledProcessError:  # PowerShell is asked where its profile is
+        raise WriteFailed(f"the {shell} profile", f"{shell} did not say where it is") from None
+    except OSError as exc:
+        if isinstance(exc, FileNotFoundError) and exc.filename == shell:
+            raise WriteFailed(f"the {shell} profile", f"{shell} is not installed") from None
+        raise WriteFailed(str(exc.filename or shell), exc.strerror or str(exc)) from None

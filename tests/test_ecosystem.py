@@ -94,18 +94,6 @@ def test_zsh_completion() -> None:
     assert "'New START'" in result.stdout
 
 
-@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
-def test_show_completion_scripts(shell: str) -> None:
-    result = subprocess.run(
-        [*command(), "--show-completion", shell],
-        capture_output=True,
-        text=True,
-        env=env(),
-        timeout=60,
-    )
-    assert result.returncode == 0 and "_RELCLI_COMPLETE" in result.stdout
-
-
 # ---- --fields ---------------------------------------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-"""Shell completion end to end: values with spaces, and whatever the case typed.
+"""Shell completion end to end: values with spaces, case, and scripts for the shell named.
 
 Three layers: the matching and quoting rules in-process; the completion protocol through the
 installed ``relcli`` (what each shell's script receives); and real shells on a pseudo-terminal,
@@ -204,13 +204,12 @@ SETUP = {
 
 @pytest.fixture(scope="module")
 def scripts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Each shell's completion script, as relcli gives it (``_RELCLI_COMPLETE=source_SHELL``)."""
+    """Each shell's completion script, as ``relcli --show-completion SHELL`` prints it."""
     folder = tmp_path_factory.mktemp("scripts")
     paths = {}
     for shell in SETUP:
         paths[shell] = folder / f"relcli.{shell}"
-        source = run_relcli(_RELCLI_COMPLETE=f"source_{shell}").stdout
-        paths[shell].write_text(source, encoding="utf-8")
+        paths[shell].write_text(run_relcli("--show-completion", shell).stdout, encoding="utf-8")
     return paths
 
 
@@ -342,3 +341,102 @@ def test_bash_completion_function_fills_compreply(
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout == "1\n<relcli><treaty><Non-Proliferation Treaty>"
+
+
+# ---- --show-completion and --install-completion ---------------------------------------------------
+
+MARKS = {
+    "bash": "complete -o default -F _relcli_completion relcli",
+    "zsh": "compdef _relcli_completion relcli",
+    "fish": "complete --command relcli",
+    "powershell": "Register-ArgumentCompleter -Native -CommandName relcli",
+    "pwsh": "Register-ArgumentCompleter -Native -CommandName relcli",
+}
+
+
+@pytest.mark.parametrize("shell", list(MARKS))
+def test_show_completion_prints_the_script_of_the_shell_named(shell: str) -> None:
+    result = run_relcli("--show-completion", shell)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert MARKS[shell] in result.stdout and "_RELCLI_COMPLETE" in result.stdout
+    others = {MARKS[other] for other in MARKS if other != shell} - {MARKS[shell]}
+    assert not any(mark in result.stdout for mark in others)
+
+
+@pytest.mark.parametrize("shell", [pytest.param(s, marks=needs(s)) for s in ("bash", "zsh")])
+def test_show_completion_alone_means_the_shell_in_use(shell: str) -> None:
+    """Run from a shell (`; true` keeps the shell alive as relcli's parent), no shell named."""
+    relcli = shlex.join(command())
+    result = subprocess.run(
+        [shell, "-c", f"{relcli} --show-completion; true"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=protocol_env(),
+    )
+    assert result.returncode == 0 and MARKS[shell] in result.stdout, result.stderr
+
+
+FILES = {
+    "bash": [".bash_completions/relcli.sh", ".bashrc"],
+    "zsh": [".zfunc/_relcli", ".zshrc"],
+    "fish": [".config/fish/completions/relcli.fish"],
+}
+
+
+@pytest.mark.parametrize("shell", list(FILES))
+def test_install_completion_writes_the_files_of_the_shell_named(shell: str, tmp_path: Path) -> None:
+    result = run_relcli("--install-completion", shell, HOME=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "" and f"{shell} completion installed in {tmp_path}" in result.stderr
+    written = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert written == sorted(FILES[shell])
+    assert MARKS[shell] in (tmp_path / FILES[shell][0]).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("option", ["--show-completion", "--install-completion"])
+@pytest.mark.parametrize("name", ["tcsh", "zshh"])
+def test_a_shell_without_completion_is_a_usage_error(
+    option: str, name: str, tmp_path: Path
+) -> None:
+    result = run_relcli(option, name, HOME=str(tmp_path))
+    assert result.returncode == 2 and result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("relcli: ") and "choose bash, zsh, fish, powershell or pwsh" in line
+    assert not any(tmp_path.iterdir())
+
+
+def _shell_in_use(monkeypatch: pytest.MonkeyPatch, name: str | None) -> None:
+    import shellingham
+
+    def detect_shell() -> tuple[str, str]:
+        if name is None:
+            raise shellingham.ShellDetectionFailure()
+        return name, f"/bin/{name}"
+
+    monkeypatch.setattr(shellingham, "detect_shell", detect_shell)
+
+
+@pytest.mark.parametrize("shell", ["zsh", "fish", "bash"])
+def test_no_shell_named_means_the_shell_in_use(  # type: ignore[no-untyped-def]
+    relcli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, shell: str
+) -> None:
+    _shell_in_use(monkeypatch, shell)
+    result = relcli("--show-completion")
+    assert result.code == 0 and MARKS[shell] in result.out
+    monkeypatch.setenv("HOME", str(tmp_path))
+    result = relcli("--install-completion", "--data", str(MINI))
+    assert result.code == 0 and (tmp_path / FILES[shell][0]).is_file()
+
+
+@pytest.mark.parametrize(("in_use", "says"), [(None, ""), ("tcsh", " (tcsh has no completion)")])
+def test_a_shell_that_cannot_be_told_must_be_named(  # type: ignore[no-untyped-def]
+    relcli, monkeypatch: pytest.MonkeyPatch, in_use: str | None, says: str
+) -> None:
+    _shell_in_use(monkeypatch, in_use)
+    result = relcli("--show-completion")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        f"relcli: cannot tell which shell relcli runs in{says}; "
+        "name bash, zsh, fish, powershell or pwsh\n"
+    )
