@@ -60,7 +60,7 @@ APP_SETTINGS: dict[str, object] = {
         "Example: relcli timeline --from 2013 --tag arms-control"
     ),
     "no_args_is_help": True,
-    "add_completion": True,
+    "add_completion": False,  # relcli's own --install-completion/--show-completion name a shell
     "pretty_exceptions_enable": False,
     "context_settings": {"help_option_names": ["-h", "--help"]},
 }
@@ -96,6 +96,23 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _show_completion(ctx: typer.Context, value: str | None) -> None:
+    if value is not None and not ctx.resilient_parsing:
+        from . import shells
+
+        _write(shells.script(shells.named(value)) + "\n")
+        raise typer.Exit()
+
+
+def _install_completion(ctx: typer.Context, value: str | None) -> None:
+    if value is not None and not ctx.resilient_parsing:
+        from . import shells
+
+        shell = shells.named(value)
+        note(f"relcli: {shell} completion installed in {shells.install(shell)}; new shells use it")
+        raise typer.Exit()
+
+
 @app.callback()
 def _global(
     ctx: typer.Context,
@@ -123,6 +140,32 @@ def _global(
             help="Never page long views (also RELCLI_PAGER= empty); may follow the command too.",
         ),
     ] = False,
+    install_completion: Annotated[
+        str | None,
+        typer.Option(
+            "--install-completion",
+            metavar="[SHELL]",
+            callback=_install_completion,
+            expose_value=False,
+            is_eager=True,
+            help=f"Install completion for SHELL ({', '.join(completion.SHELLS)}), or for the shell "
+            "in use.",
+            show_default=False,
+        ),
+    ] = None,
+    show_completion: Annotated[
+        str | None,
+        typer.Option(
+            "--show-completion",
+            metavar="[SHELL]",
+            callback=_show_completion,
+            expose_value=False,
+            is_eager=True,
+            help="Print the completion script for SHELL, or for the shell in use, to install it "
+            "by hand.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     ctx.obj = State(data)
     if no_pager:
@@ -1650,7 +1693,28 @@ def _fields_alone_means_help(args: list[str]) -> list[str]:
     return out
 
 
-GLOBAL_OPTIONS_WITH_VALUES = {"--data"}
+def _shell_alone_means_current(args: list[str]) -> list[str]:
+    """``--show-completion`` or ``--install-completion`` with no shell named (last, or before
+    another option) means the shell relcli runs in: it gets an empty name, which says so."""
+    out: list[str] = []
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        out.append(arg)
+        if arg == "--" or not arg.startswith("-"):  # the command: what follows is its own
+            return out + args[index + 1 :]
+        following = args[index + 1] if index + 1 < len(args) else None
+        if arg in COMPLETION_OPTIONS and (following is None or following.startswith("-")):
+            out.append("")
+        elif arg in GLOBAL_OPTIONS_WITH_VALUES and following is not None:
+            out.append(following)
+            index += 1
+        index += 1
+    return out
+
+
+COMPLETION_OPTIONS = {"--show-completion", "--install-completion"}
+GLOBAL_OPTIONS_WITH_VALUES = {"--data", *COMPLETION_OPTIONS}
 GLOBAL_FLAGS_ANYWHERE = ("--no-pager",)  # like git's, but may follow the command too
 
 
@@ -1693,7 +1757,7 @@ def _click_command(args: list[str]) -> typer.core.TyperGroup:
         if (info.name or (info.callback.__name__ if info.callback else "").replace("_", "-"))
         == name
     ]
-    if not wanted or os.environ.get("_RELCLI_COMPLETE"):
+    if not wanted or os.environ.get(completion.COMPLETE_VAR):
         return typer.main.get_command(app)  # type: ignore[return-value]
     lean = typer.Typer(**APP_SETTINGS)  # type: ignore[arg-type]
     lean.registered_callback = app.registered_callback
@@ -1725,7 +1789,9 @@ def main(argv: list[str] | None = None) -> int:
     _tolerate_unencodable_output()
     _WRITTEN.clear()
     _PAGING["off"] = False
-    args = _global_flags_first(_fields_alone_means_help(_arguments(argv)))
+    args = _shell_alone_means_current(
+        _global_flags_first(_fields_alone_means_help(_arguments(argv)))
+    )
     try:
         previous = signal.signal(signal.SIGTERM, _on_sigterm)
     except (ValueError, OSError):  # not the main thread
@@ -1789,6 +1855,10 @@ def _run(args: list[str], *, may_heal: bool) -> int | None:
             _print_version()
             return EXIT_OK
         command = _click_command(args)
+        if os.environ.get(completion.COMPLETE_VAR):  # a shell asks for completions
+            from . import shells
+
+            shells.register()
         result = command.main(args=args, prog_name="relcli", standalone_mode=False)
         code = result if isinstance(result, int) else EXIT_OK
         if code == EXIT_INTERRUPTED:
