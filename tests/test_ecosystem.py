@@ -297,7 +297,7 @@ def test_wheel_and_sdist_ship_the_data(tmp_path: Path) -> None:
         "relcli/data/events.json",
         "relcli/data/events.schema.json",
         "relcli/py.typed",
-        "relcli/cli.py",
+        "relcli/cli/__init__.py",
     ]:
         assert expected in names
     metadata = (

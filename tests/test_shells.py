@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from relcli.completion import matching
-from relcli.shells import bash_word
+from relcli.cli.completion import matching
+from relcli.cli.shells import bash_word
 from tests.conftest import MINI
 from tests.test_installed import command, env
 

@@ -14,15 +14,15 @@ from typing import SupportsIndex
 import typer
 from typer.completion import Shells
 
-from .model import COUNTRIES, Dataset
-from .vocabulary import KINDS, STATUSES, TAGS
+from ..model import COUNTRIES, Dataset
+from ..vocabulary import KINDS, STATUSES, TAGS
 
 COMPLETE_VAR = "_RELCLI_COMPLETE"  # set by the shells' completion scripts: see shells.py
 SHELLS = tuple(shell.value for shell in Shells)  # the shells Typer has scripts for
 
 
 def _dataset(data: str | None) -> Dataset | None:
-    from . import store
+    from .. import store
 
     try:
         return store.load(data or os.environ.get(store.ENV_VAR))

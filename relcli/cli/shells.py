@@ -26,8 +26,8 @@ from pathlib import Path
 import typer.completion
 from typer.completion import shell_completion  # Click's documented API, as vendored by Typer
 
+from ..errors import UsageProblem, WriteFailed
 from .completion import COMPLETE_VAR, SHELLS
-from .errors import UsageProblem, WriteFailed
 
 PROG = "relcli"
 
