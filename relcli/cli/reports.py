@@ -46,7 +46,6 @@ from .options import (
     ToOpt,
     TreatyOpt,
     checked_text,
-    text_option,
 )
 from .output import check_writable, emit, note, write_file
 
@@ -141,6 +140,11 @@ def stats(
     )
 
 
+class ExportGroup(enum.StrEnum):
+    era = "era"
+    tag = "tag"
+
+
 class ExportFormat(enum.StrEnum):
     ics = "ics"
     timelinejs = "timelinejs"
@@ -177,14 +181,14 @@ def export(
     treaty: TreatyOpt = None,
     search: SearchOpt = None,
     group: Annotated[
-        str,
-        text_option(
+        ExportGroup,
+        typer.Option(
             "--group",
-            metavar="BY",
+            case_sensitive=False,
             help="timelinejs: group slides by era or tag (default: era).",
-            autocompletion=completion.fixed(("era", "tag")),
+            show_default=False,
         ),
-    ] = "era",
+    ] = ExportGroup.era,
     csv_raw: CsvRawOpt = False,
     force: ForceOpt = False,
 ) -> None:
@@ -195,8 +199,6 @@ def export(
 
     Example: relcli export ics cold-war.ics --during 'Cold War'
     """
-    if query.fold(group) not in ("era", "tag"):
-        raise UsageProblem(f'--group must be "era" or "tag", not "{group}"')
     if csv_raw and to is not ExportFormat.csv:
         raise UsageProblem(f"--csv-raw applies to CSV output, not {to.value}; drop it")
     check_writable(path, force)
@@ -223,7 +225,7 @@ def export(
         from ..render.json import dumps
         from ..render.timelinejs import render_events as timeline_js
 
-        text = dumps(timeline_js(events, dataset, query.fold(group))) + "\n"
+        text = dumps(timeline_js(events, dataset, group.value)) + "\n"
     else:
         options = RenderOptions(csv_raw=csv_raw)
         text = renderer(to.value)(Listing("event", events, dataset), options)
