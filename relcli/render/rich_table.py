@@ -616,14 +616,17 @@ def _stats(report: StatsReport, options: RenderOptions) -> Iterable[RenderableTy
             ("Most frequent kinds", stats.by_kind),
             ("Most frequent tags", stats.by_tag),
         ):
-            top = list(counts.items())[:6]
-            if top:
+            items = [f"{k} {n}" for k, n in counts.items()]
+            shown = items[:3]  # at least three, then as many as fit on the line
+            for item in items[3:8]:
+                if len(f"{label}: " + " · ".join([*shown, item])) > options.width:
+                    break
+                shown.append(item)
+            if shown:
                 line = Text(f"{label}: ", style="bold")
-                line.append(" · ".join(f"{k} {n}" for k, n in top))
+                line.append(" · ".join(shown))
                 yield line
-        yield _t(
-            "Full lists: --by decade, year, kind, tag or tone; --share for percentages.", "dim"
-        )
+        yield _t("More: --by decade|year|kind|tag|tone, --share", "dim")
     elif view in ("year", "decade"):
         yield _heading(f"By {stats.unit}")
         yield _series_table(stats)
