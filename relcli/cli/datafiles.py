@@ -15,6 +15,9 @@ from .filters import state_of
 from .output import note, write
 
 
+WARNINGS_SHOWN = 10  # a big file's thousands of unsourced quotes would bury the verdict
+
+
 @app.command()
 def validate(
     ctx: typer.Context,
@@ -42,12 +45,15 @@ def validate(
         note(f"relcli: note: {resolved} is not in canonical form; 'relcli fmt' would rewrite it")
     from ..sources import beyond_encyclopedia
 
-    for quote in store.load(resolved).quotes:
-        if not beyond_encyclopedia(quote.sources):
-            note(
-                f"relcli: warning: quote {quote.id} cites no primary or contemporaneous source "
-                "(a transcript, an official record or a report of the day)"
-            )
+    unsourced = [q.id for q in store.load(resolved).quotes if not beyond_encyclopedia(q.sources)]
+    for quote_id in unsourced[:WARNINGS_SHOWN]:
+        note(
+            f"relcli: warning: quote {quote_id} cites no primary or contemporaneous source "
+            "(a transcript, an official record or a report of the day)"
+        )
+    if len(unsourced) > WARNINGS_SHOWN:
+        more = len(unsourced) - WARNINGS_SHOWN
+        note(f"relcli: warning: … and {more} more quotes without such a source")
 
 
 @app.command()
