@@ -14,7 +14,6 @@ from .app import app
 from .filters import state_of
 from .output import note, write
 
-
 WARNINGS_SHOWN = 10  # a big file's thousands of unsourced quotes would bury the verdict
 
 
