@@ -1,11 +1,25 @@
-"""Scale benchmark: relcli against jq on synthetic files of 1k, 100k and 1M events.
+"""Scale benchmark: relcli against jq (and DuckDB, when installed) on synthetic files.
 
-Run:  python bench/scale.py [--sizes 1000,100000,1000000] [--runs 3]
-It generates the files once into bench/out/ (deterministic, see generate.py), then times whole
-processes with /usr/bin/time (wall seconds and peak resident memory). Each relcli measurement is
-paired with the jq reference in the same round, so ratios hold on a noisy machine; medians are
-reported. "first" runs start from an empty cache directory; "later" runs reuse the index.
-Results are printed and written to bench/results-scale.md. Takes about ten minutes at 1M.
+Run:  python bench/scale.py [--sizes 100000,1000000] [--shapes default,wide] [--runs 3]
+                            [--formats json,jsonl] [--commands]
+
+It generates the files once into bench/out/ (deterministic, see generate.py) and times whole
+processes, each peer in the same round as relcli and alternating with it, so drift on a busy
+machine hits every side alike; medians are reported with their ratio to jq. Peak memory is the
+largest sum of resident memory over a command's process tree (relcli's index writer included),
+sampled every 10 ms, and never below what the kernel reports for the process itself.
+
+The question asked of every tool: "the events from 2013 on, as JSON Lines".
+- jq: ``jq -c '.events[] | select(.date >= "2013")'`` (JSON Lines: ``select(.type == "event"
+  and .date >= "2013")``).
+- DuckDB (``pip install duckdb``): ``read_json`` on the file each time, and a table built once
+  beforehand (the bar a database sets for later queries).
+- relcli: ``timeline --from 2013 --format jsonl``, first run (empty cache) and later run.
+``--commands`` also times every relcli command once the index exists (later runs).
+
+The load average is recorded before and after. Results go to bench/results-scale.md only when
+the machine was quiet (load below the number of cores throughout); otherwise they are printed
+and not written, since figures from a busy machine are not worth publishing.
 """
 
 from __future__ import annotations
@@ -18,10 +32,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
+QUIET_LOAD = os.cpu_count() or 1
 
 
 def relcli() -> list[str]:
@@ -29,112 +47,249 @@ def relcli() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "relcli"]
 
 
-def measure(cmd: list[str], cache_dir: Path) -> tuple[float, float]:
-    """Wall seconds and peak memory (MB) of one process, its stdout thrown away."""
+def _children(pid: int) -> list[int]:
+    found = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as handle:
+                found += [int(p) for p in handle.read().split()]
+    except OSError:
+        pass
+    return found
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def measure(cmd: list[str], cache_dir: Path | None = None) -> tuple[float, float]:
+    """Wall seconds and peak memory (MB, summed over the process tree) of one run."""
     env = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith("RELCLI_") and k != "PYTHONDONTWRITEBYTECODE"
     }
-    env["RELCLI_CACHE_DIR"] = str(cache_dir)
-    with tempfile.NamedTemporaryFile("r") as report:
-        subprocess.run(
-            ["/usr/bin/time", "-o", report.name, "-f", "%e %M", *cmd],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env=env,
-            check=True,
-        )
-        wall, kilobytes = report.read().split()[-2:]
-    return float(wall), int(kilobytes) / 1024
+    if cache_dir is not None:
+        env["RELCLI_CACHE_DIR"] = str(cache_dir)
+    start = time.perf_counter()
+    process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    peak = 0
+    while True:
+        done, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if done:
+            break
+        tree, seen = [process.pid], 0
+        while seen < len(tree):
+            tree += _children(tree[seen])
+            seen += 1
+        peak = max(peak, sum(_rss_kb(p) for p in tree))
+        time.sleep(0.01)
+    wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"failed ({process.returncode}): {' '.join(cmd)}")
+    return wall, max(peak, usage.ru_maxrss) / 1024
 
 
-def generate(size: int, suffix: str) -> Path:
-    path = OUT / f"events-{size}{suffix}"
+def generate(size: int, shape: str, suffix: str) -> Path:
+    name = f"events-{size}{suffix}" if shape == "default" else f"{shape}-{size}{suffix}"
+    path = OUT / name
     if not path.exists():
         subprocess.run(
-            [sys.executable, str(HERE / "generate.py"), str(size), str(path)], check=True
+            [sys.executable, str(HERE / "generate.py"), str(size), str(path), "--shape", shape],
+            check=True,
         )
     return path
 
 
-def median_pair(samples: list[tuple[float, float]]) -> tuple[float, float]:
-    return statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples)
+def _duckdb() -> bool:
+    try:
+        import duckdb  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _duckdb_commands(path: Path, work: Path) -> dict[str, list[str]]:
+    """DuckDB reading the file each time, and querying a table built once (built here)."""
+    import duckdb
+
+    reader = (
+        f"read_json('{path}', maximum_object_size=2147483647)"
+        if path.suffix == ".json"
+        else f"read_json('{path}', format='newline_delimited', union_by_name=true, "
+        "maximum_object_size=16777216)"
+    )
+    unnest = (
+        f"SELECT unnest(events, recursive := false) AS e FROM {reader}"
+        if path.suffix == ".json"
+        else f"SELECT * FROM {reader} WHERE type = 'event'"
+    )
+    if path.suffix == ".json":
+        select = f"SELECT e.* FROM ({unnest}) WHERE e.date >= '2013'"
+    else:
+        select = f"{unnest} AND date >= '2013'"
+    table = work / f"{path.name}.duckdb"
+    if not table.exists():
+        connection = duckdb.connect(str(table))
+        source = f"SELECT e.* FROM ({unnest})" if path.suffix == ".json" else unnest
+        connection.execute(f"CREATE TABLE events AS {source}")
+        connection.close()
+    copy = "COPY ({}) TO '/dev/stdout' (FORMAT json)"
+    from_table = copy.format("SELECT * FROM events WHERE date >= '2013'")
+    return {
+        "DuckDB read_json": [
+            sys.executable,
+            "-c",
+            f"import duckdb; duckdb.sql({copy.format(select)!r})",
+        ],
+        "DuckDB pre-built table": [
+            sys.executable,
+            "-c",
+            f"import duckdb; c = duckdb.connect({str(table)!r}, read_only=True); "
+            f"c.sql({from_table!r})",
+        ],
+    }
+
+
+COMMANDS = [  # every command on a big file, later run ("--commands")
+    ["timeline", "--from", "2013", "--format", "jsonl"],
+    ["timeline", "--tag", "nato", "--format", "table"],
+    ["timeline", "--search", "treaty", "--limit", "20"],
+    ["treaty", "T1", "--json"],
+    ["treaties", "--json"],
+    ["quotes", "--from", "2000", "--json"],
+    ["actors", "--json"],
+    ["actor", "actor-1", "--json"],
+    ["event", "event-500", "--json"],
+    ["search", "treaty", "--limit", "20", "--json"],
+    ["on", "12-08", "--json"],
+    ["stats", "--json"],
+    ["tags", "--json"],
+    ["kinds"],
+    ["eras"],
+    ["sources", "--json"],
+]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", default="1000,100000,1000000")
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--shapes", default="default,wide")
+    parser.add_argument("--formats", default="json,jsonl")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--commands", action="store_true", help="time every command too")
     args = parser.parse_args()
     if not shutil.which("jq"):
         sys.exit("jq is needed as the reference (apt-get install jq)")
-    sizes = [int(s) for s in args.sizes.split(",")]
+    load_before = os.getloadavg()
+    work = Path(tempfile.mkdtemp(prefix="relcli-scale-"))
     rows: list[str] = []
-    for size in sizes:
-        for suffix in (".json", ".jsonl"):
-            path = generate(size, suffix)
-            mb = path.stat().st_size / 1e6
-            if suffix == ".json":
-                jq = ["jq", "-c", '.events[] | select(.date >= "2013")', str(path)]
-            else:
-                jq = ["jq", "-c", 'select(.type == "event" and .date >= "2013")', str(path)]
-            timeline = [
-                *relcli(),
-                "--data",
-                str(path),
-                "timeline",
-                "--from",
-                "2013",
-                "--format",
-                "jsonl",
-            ]
-            search = [*relcli(), "--data", str(path), "search", f"{size // 2}", "--format", "jsonl"]
-            treaty = [*relcli(), "--data", str(path), "treaty", "T1", "--format", "json"]
-            reference, first, later, searching, looking_up = [], [], [], [], []
-            shared = Path(tempfile.mkdtemp(prefix="relcli-bench-"))
-            for _ in range(args.runs):
-                reference.append(measure(jq, shared))
-                fresh = Path(tempfile.mkdtemp(prefix="relcli-bench-"))
-                first.append(measure(timeline, fresh))
-                shutil.rmtree(fresh, ignore_errors=True)
-            measure(timeline, shared)  # build the shared index once
-            for _ in range(args.runs):
-                later.append(measure(timeline, shared))
-                searching.append(measure(search, shared))
-                looking_up.append(measure(treaty, shared))
-            shutil.rmtree(shared, ignore_errors=True)
-            jq_wall, jq_mem = median_pair(reference)
-            for label, samples in (
-                ("timeline --from 2013 (first run)", first),
-                ("timeline --from 2013 (later run)", later),
-                (f"search {size // 2} (later run)", searching),
-                ("treaty T1 (later run)", looking_up),
-            ):
-                wall, mem = median_pair(samples)
-                row = (
-                    f"| {size:,} | {suffix[1:]} | {mb:.0f} | {label} | {jq_wall:.2f} | {jq_mem:.0f} | "
-                    f"{wall:.2f} | {mem:.0f} | {wall / jq_wall:.2f}× | {mem / jq_mem:.2f}× |"
+    command_rows: list[str] = []
+    loads = [load_before[0]]
+    for shape in args.shapes.split(","):
+        for size in (int(s) for s in args.sizes.split(",")):
+            for fmt in args.formats.split(","):
+                path = generate(size, shape, f".{fmt}")
+                mb = path.stat().st_size / 1e6
+                jq_filter = (
+                    '.events[] | select(.date >= "2013")'
+                    if fmt == "json"
+                    else 'select(.type == "event" and .date >= "2013")'
                 )
-                rows.append(row)
-                print(row, flush=True)
+                timeline = [*relcli(), "--data", str(path), *COMMANDS[0]]
+                peers: dict[str, list[str]] = {"jq": ["jq", "-c", jq_filter, str(path)]}
+                if _duckdb():
+                    peers.update(_duckdb_commands(path, work))
+                shared = work / f"cache-{shape}-{size}-{fmt}"
+                measure(timeline, shared)  # the shared index for the later runs
+                samples: dict[str, list[tuple[float, float]]] = {
+                    k: [] for k in [*peers, "relcli first run", "relcli later run"]
+                }
+                jobs: list[tuple[str, Callable[[], tuple[float, float]]]] = []
+                for name, cmd in peers.items():
+                    jobs.append((name, lambda cmd=cmd: measure(cmd)))
+
+                def first(timeline: list[str] = timeline) -> tuple[float, float]:
+                    fresh = Path(tempfile.mkdtemp(prefix="relcli-first-", dir=work))
+                    try:
+                        return measure(timeline, fresh)
+                    finally:
+                        shutil.rmtree(fresh, ignore_errors=True)
+
+                jobs.append(("relcli first run", first))
+                jobs.append(("relcli later run", lambda t=timeline, s=shared: measure(t, s)))
+                for _ in range(args.runs):  # one round: every tool once, alternating
+                    for name, job in jobs:
+                        samples[name].append(job())
+                    loads.append(os.getloadavg()[0])
+                jq_wall = statistics.median(s[0] for s in samples["jq"])
+                jq_mem = statistics.median(s[1] for s in samples["jq"])
+                for name, values in samples.items():
+                    wall = statistics.median(v[0] for v in values)
+                    mem = statistics.median(v[1] for v in values)
+                    row = (
+                        f"| {shape} | {size:,} | {fmt} | {mb:.0f} | {name} | {wall:.2f} | "
+                        f"{mem:.0f} | {wall / jq_wall:.3f}× | {mem / jq_mem:.2f}× |"
+                    )
+                    rows.append(row)
+                    print(row, flush=True)
+                if args.commands:
+                    for command in COMMANDS:
+                        cmd = [*relcli(), "--data", str(path), *command]
+                        walls = [measure(cmd, shared) for _ in range(args.runs)]
+                        wall = statistics.median(w[0] for w in walls)
+                        mem = statistics.median(w[1] for w in walls)
+                        row = (
+                            f"| {shape} | {size:,} | {fmt} | `relcli {' '.join(command)}` | "
+                            f"{wall:.2f} | {mem:.0f} |"
+                        )
+                        command_rows.append(row)
+                        print(row, flush=True)
+    shutil.rmtree(work, ignore_errors=True)
+    load_after = os.getloadavg()
+    loads.append(load_after[0])
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     jq_version = subprocess.run(["jq", "--version"], capture_output=True, text=True).stdout.strip()
-    text = "\n".join(
-        [
-            "# relcli scale benchmark",
-            "",
-            f"Machine: {machine}; {jq_version}. Median of {args.runs} runs; jq and relcli alternate.",
-            "Reference: `jq -c '.events[] | select(.date >= \"2013\")' FILE` (JSON Lines: "
-            '`select(.type == "event" and .date >= "2013")`).',
-            "",
-            "| events | format | MB | relcli command | jq s | jq MB | relcli s | relcli MB | time ratio | memory ratio |",
-            "|---:|---|---:|---|---:|---:|---:|---:|---:|---:|",
-            *rows,
-        ]
+    load_line = (
+        f"Load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f}, "
+        f"highest seen {max(loads):.2f}; {os.cpu_count()} cores."
     )
-    (HERE / "results-scale.md").write_text(text + "\n", encoding="utf-8")
-    print(f"\nwritten to {HERE / 'results-scale.md'}")
+    print("\n" + load_line)
+    if max(loads) >= QUIET_LOAD:
+        print("the machine was busy: results not written to bench/results-scale.md")
+        return
+    text = [
+        "# relcli scale benchmark",
+        "",
+        f"Run on {date.today().isoformat()}. Machine: {machine}; {jq_version}"
+        + (f"; DuckDB {__import__('duckdb').__version__}" if _duckdb() else "")
+        + f". {load_line}",
+        f"Median of {args.runs} rounds; in each round every tool runs once, in turn.",
+        "Question: the events from 2013 on, as JSON Lines.",
+        "",
+        "| shape | events | format | MB | tool | s | peak MB | time vs jq | memory vs jq |",
+        "|---|---:|---|---:|---|---:|---:|---:|---:|",
+        *rows,
+    ]
+    if command_rows:
+        text += [
+            "",
+            "Every command, later run (the index exists):",
+            "",
+            "| shape | events | format | command | s | peak MB |",
+            "|---|---:|---|---|---:|---:|",
+            *command_rows,
+        ]
+    (HERE / "results-scale.md").write_text("\n".join(text) + "\n", encoding="utf-8")
+    print(f"written to {HERE / 'results-scale.md'}")
 
 
 if __name__ == "__main__":

@@ -35,6 +35,16 @@ def _matches(host: str, patterns: Sequence[str]) -> bool:
 def kind_of(url: str) -> str:
     """``official``, ``news``, ``scholarly``, ``encyclopedia`` or ``other``, by the URL's host."""
     host = _host(url)
+    kind = _KIND_OF_HOST.get(host)
+    if kind is None:
+        kind = _KIND_OF_HOST[host] = _kind_of_host(host)
+    return kind
+
+
+_KIND_OF_HOST: dict[str, str] = {}  # a big file has millions of sources on a few hosts
+
+
+def _kind_of_host(host: str) -> str:
     if _matches(host, ENCYCLOPEDIA):
         return "encyclopedia"
     if _matches(host, OFFICIAL):
@@ -70,21 +80,23 @@ class SourcesReport:
         self.only_encyclopedia: dict[str, list[str]] = {}
         self.unknown_hosts: Counter[str] = Counter()
         for array, records in _records(dataset).items():
-            beyond = [r for r in records if beyond_encyclopedia(r.sources)]
+            beyond, only = 0, []
             for record in records:
-                for source in record.sources:
-                    kind = kind_of(source.url)
+                kinds = [kind_of(source.url) for source in record.sources]
+                for source, kind in zip(record.sources, kinds, strict=True):
                     self.by_kind[kind] += 1
                     if kind == "other":
                         self.unknown_hosts[_host(source.url)] += 1
+                if any(k in ("official", "news", "scholarly") for k in kinds):
+                    beyond += 1
+                else:
+                    only.append(record.id)
             self.records[array] = {
                 "total": len(records),
-                "beyond_encyclopedia": len(beyond),
-                "share": round(len(beyond) / len(records), 4) if records else 1.0,
+                "beyond_encyclopedia": beyond,
+                "share": round(beyond / len(records), 4) if records else 1.0,
             }
-            self.only_encyclopedia[array] = sorted(
-                r.id for r in records if not beyond_encyclopedia(r.sources)
-            )
+            self.only_encyclopedia[array] = sorted(only)
         recent = [e for e in dataset.events if e.date.year >= since]
         self.since = since
         self.recent = {

@@ -1,7 +1,9 @@
 """Dates typed by a person (``--from 'March 2014'``) turned into the interval they mean.
 
-Plain ISO partials, decades and a few relative phrases are read here by hand; everything
-else goes to dateparser, imported only then (it costs ~0.2 s). dateparser fills missing parts
+Plain ISO partials, decades, English month-name dates ("March 2014", "Mar 2014", "14 March
+2014", "March 14, 2014") and a few relative phrases are read here by hand; everything else goes
+to dateparser, imported only then (it costs ~0.2 s; a property test holds the hand reading to
+dateparser's on those forms). dateparser fills missing parts
 with today's month and day, so it runs with settings that stop that, and its ``parts`` tell the
 precision the person gave: "March 2014" is the whole month, never 2014-03-25.
 """
@@ -23,6 +25,31 @@ _RELATIVE_PERIOD = r"^(this|last|next)\s+(year|month)$"
 # 03/04/2013, 3.4.13, 03-04-2013: day-first or month-first cannot be told apart.
 _NUMERIC = r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})$"
 
+_MONTH_YEAR = r"^([a-z]+)\.?,?\s+(\d{4})$"
+_DAY_MONTH_YEAR = r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})$"
+_MONTH_DAY_YEAR = r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$"
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+
 LANGUAGES = ["en"]
 
 
@@ -42,7 +69,7 @@ def parse_user_date(text: str, today: date) -> DateRange:
             raise BadDate(raw, str(exc)) from None
     if text.isdigit():
         raise BadDate(raw, "years have four digits")
-    found = _read_by_hand(text, today)
+    found = _read_by_hand(text, today) or _read_month_names(raw, text)
     if found is not None:
         return found
     numeric = re.match(_NUMERIC, text)
@@ -87,6 +114,28 @@ def _read_by_hand(text: str, today: date) -> DateRange | None:
             return None
         return PartialDate.from_date(day).range
     return None
+
+
+def _read_month_names(raw: str, text: str) -> DateRange | None:
+    """``march 2014``, ``14 mar 2014``, ``march 14, 2014``: None when it is none of these (or
+    the month word is not an English month name), for dateparser to try."""
+    day: str | None
+    if found := re.match(_MONTH_YEAR, text):
+        month, day, year = found.group(1), None, found.group(2)
+    elif found := re.match(_DAY_MONTH_YEAR, text):
+        day, month, year = found.groups()
+    elif found := re.match(_MONTH_DAY_YEAR, text):
+        month, day, year = found.groups()
+    else:
+        return None
+    number = MONTHS.get(month)
+    if number is None or int(year) < 1:
+        return None
+    try:
+        value = PartialDate(int(year), number, int(day) if day is not None else None)
+        return value.range
+    except (InvalidDate, ValueError):
+        raise BadDate(raw, f"there is no day {day} in {month.capitalize()} {year}") from None
 
 
 def _days_in_month(year: int, month: int) -> int:

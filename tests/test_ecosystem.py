@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 import tarfile
@@ -25,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def complete_bash(words: str, **extra: str) -> list[str]:
+    """The values offered, as bash reads back the words it inserts (see test_shells.py)."""
     parts = words.split(" ")
     result = subprocess.run(
         command(),
@@ -40,7 +42,7 @@ def complete_bash(words: str, **extra: str) -> list[str]:
         ),
     )
     assert result.returncode == 0, result.stderr
-    return [line for line in result.stdout.splitlines() if line]
+    return [shlex.split(line)[0] for line in result.stdout.splitlines() if line]
 
 
 @pytest.mark.parametrize(
@@ -50,7 +52,8 @@ def complete_bash(words: str, **extra: str) -> list[str]:
         ("relcli tr", ["treaty", "treaties"]),
         ("relcli treaty N", ["New START"]),
         ("relcli treaty I", ["INF", "INF Treaty", "Intermediate-Range Nuclear Forces Treaty"]),
-        ("relcli treaty new", ["new-start"]),
+        ("relcli treaty new", ["New START"]),  # a name rather than the id: see completion.py
+        ("relcli treaty new-", ["new-start"]),
         ("relcli actor Lav", ["Lavrov"]),
         ("relcli actor Сер", ["Сергей Лавров"]),
         ("relcli quotes --speaker Ke", ["Kerry"]),
@@ -88,19 +91,7 @@ def test_zsh_completion() -> None:
             RELCLI_DATA=str(MINI),
         ),
     )
-    assert '"New START"' in result.stdout
-
-
-@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
-def test_show_completion_scripts(shell: str) -> None:
-    result = subprocess.run(
-        [*command(), "--show-completion", shell],
-        capture_output=True,
-        text=True,
-        env=env(),
-        timeout=60,
-    )
-    assert result.returncode == 0 and "_RELCLI_COMPLETE" in result.stdout
+    assert "'New START'" in result.stdout
 
 
 # ---- --fields ---------------------------------------------------------------------------------
@@ -306,7 +297,7 @@ def test_wheel_and_sdist_ship_the_data(tmp_path: Path) -> None:
         "relcli/data/events.json",
         "relcli/data/events.schema.json",
         "relcli/py.typed",
-        "relcli/cli.py",
+        "relcli/cli/__init__.py",
     ]:
         assert expected in names
     metadata = (

@@ -284,3 +284,25 @@ def test_coverage_targets() -> None:
     assert all(
         beyond_encyclopedia(q.sources) or q.id in KNOWN_GAPS["quotes"] for q in BUNDLED.quotes
     )
+
+
+def test_validate_caps_the_unsourced_quote_warnings(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.test_installed import command, env
+
+    path = tmp_path / "synthetic.json"
+    generate = Path(__file__).parent.parent / "bench" / "generate.py"
+    subprocess.run(
+        [sys.executable, str(generate), "3000", str(path)], check=True, capture_output=True
+    )
+    done = subprocess.run(
+        [*command(), "--data", str(path), "validate"], capture_output=True, text=True, env=env()
+    )
+    assert done.returncode == 0
+    warnings = [line for line in done.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 11 and warnings[-1].endswith(
+        "… and 20 more quotes without such a source"
+    )

@@ -90,3 +90,65 @@ def test_month_names_give_the_whole_month(day: date) -> None:
     assert found.start == day.replace(day=1)
     assert found.end.month == day.month and found.end.year == day.year
     assert (found.end.replace(day=1) == found.start) and found.end.day >= 28
+
+
+# ---- month names by hand, as dateparser reads them ------------------------------------------------
+
+_MONTH_NAMES = [
+    ("January", "Jan"),
+    ("February", "Feb"),
+    ("March", "Mar"),
+    ("April", "Apr"),
+    ("May", "May"),
+    ("June", "Jun"),
+    ("July", "Jul"),
+    ("August", "Aug"),
+    ("September", "Sep"),
+    ("October", "Oct"),
+    ("November", "Nov"),
+    ("December", "Dec"),
+]
+
+
+@st.composite
+def month_name_dates(draw: st.DrawFn) -> str:
+    import calendar
+
+    year = draw(st.integers(min_value=1700, max_value=2100))
+    month = draw(st.integers(min_value=1, max_value=12))
+    name = draw(st.sampled_from(_MONTH_NAMES[month - 1]))
+    name = draw(st.sampled_from([name, name.lower(), name.upper()]))
+    day = draw(st.integers(min_value=1, max_value=calendar.monthrange(year, month)[1]))
+    form = draw(st.sampled_from(["{m} {y}", "{d} {m} {y}", "{m} {d}, {y}", "{m} {d} {y}"]))
+    return form.format(m=name, d=day, y=year)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=month_name_dates())
+def test_month_names_by_hand_agree_with_dateparser(text: str) -> None:
+    from relcli.userdates import _read_month_names, _read_with_dateparser
+
+    folded = " ".join(text.lower().split())
+    by_hand = _read_month_names(text, folded)
+    assert by_hand is not None
+    assert by_hand == _read_with_dateparser(text, folded, date(2026, 11, 25))
+
+
+def test_common_forms_do_not_import_dateparser() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from datetime import date; from relcli.userdates import parse_user_date\n"
+        "for t in ['March 2014', 'Mar 2014', '14 March 2014', 'March 14, 2014', '1990s',"
+        " 'last year', '5 years ago', '2014-03']:\n"
+        "    parse_user_date(t, date(2026, 11, 25))\n"
+        "assert 'dateparser' not in sys.modules, 'dateparser imported'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_day_that_does_not_exist_is_named() -> None:
+    with pytest.raises(BadDate, match="no day 31 in February 2014"):
+        parse_user_date("31 February 2014", date(2026, 11, 25))

@@ -1,0 +1,306 @@
+"""Commands that list records over time: timeline, quotes, search, on."""
+
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from .. import clock, query
+from ..errors import (
+    UnknownTerm,
+)
+from ..render import (
+    Listing,
+    SearchResults,
+)
+from . import completion
+from .app import app
+from .filters import (
+    actor_ids,
+    counts_shown,
+    date_bounds,
+    during_ranges,
+    positional_period,
+    search_words,
+    selected_events,
+    state_of,
+    terms,
+)
+from .options import (
+    ActorOpt,
+    AnyTagOpt,
+    CountryOpt,
+    CsvRawOpt,
+    DuringOpt,
+    FieldsOpt,
+    FormatOpt,
+    FromOpt,
+    JqOpt,
+    JsonOpt,
+    KindOpt,
+    LimitOpt,
+    NotActorOpt,
+    NotKindOpt,
+    NotTagOpt,
+    Output,
+    ReverseOpt,
+    SearchOpt,
+    ShortOpt,
+    TagOpt,
+    ToOpt,
+    TreatyOpt,
+    checked_text,
+    text_option,
+)
+from .output import emit
+
+
+@app.command()
+def timeline(
+    ctx: typer.Context,
+    period: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[PERIOD]",
+            callback=checked_text,
+            help="Shorthand for --from PERIOD --to PERIOD: a year, a month, a day or an era "
+            "(2014, 2014-03, 'March 2014', 'Cold War').",
+            show_default=False,
+        ),
+    ] = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    during: DuringOpt = None,
+    actor: ActorOpt = None,
+    not_actor: NotActorOpt = None,
+    tag: TagOpt = None,
+    any_tag: AnyTagOpt = None,
+    not_tag: NotTagOpt = None,
+    kind: KindOpt = None,
+    not_kind: NotKindOpt = None,
+    treaty: TreatyOpt = None,
+    search: SearchOpt = None,
+    limit: LimitOpt = None,
+    reverse: ReverseOpt = False,
+    short: ShortOpt = False,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
+) -> None:
+    """Events in date order, grouped by year.
+
+    On a terminal each row shows the tone after the date: █ cooperative, ▒ neutral,
+    ░ confrontational (also in colour); the last line counts the events shown.
+
+    Example: relcli timeline 2014 --tag ukraine
+    """
+    out = Output(fmt, as_json, fields, jq, short, csv_raw)
+    if period is not None:
+        start, end, during = positional_period(ctx, period, start, end, during)
+    counting = limit is not None and counts_shown(out)
+    dataset, events = selected_events(
+        ctx,
+        start=start,
+        end=end,
+        during=during,
+        actor=actor,
+        not_actor=not_actor,
+        tag=tag,
+        any_tag=any_tag,
+        not_tag=not_tag,
+        kind=kind,
+        not_kind=not_kind,
+        treaty=treaty,
+        search=search,
+        limit=None if counting else limit,
+        reverse=reverse,
+    )
+    total = len(events)
+    events = events[:limit] if limit is not None else events
+    words = search_words(search)
+    emit(Listing("event", events, dataset, words), out, len(events), total)
+
+
+@app.command()
+def quotes(
+    ctx: typer.Context,
+    speaker: Annotated[
+        list[str] | None,
+        text_option(
+            "--speaker",
+            metavar="NAME",
+            help="Said by this actor: id, name or surname (repeatable: any of them).",
+            autocompletion=completion.actors,
+        ),
+    ] = None,
+    country: CountryOpt = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    during: DuringOpt = None,
+    tag: TagOpt = None,
+    any_tag: AnyTagOpt = None,
+    not_tag: NotTagOpt = None,
+    treaty: TreatyOpt = None,
+    search: SearchOpt = None,
+    limit: LimitOpt = None,
+    reverse: ReverseOpt = False,
+    short: ShortOpt = False,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
+) -> None:
+    """Verbatim quotes with speaker, date, context and source.
+
+    --country is the speaker's; --tag and --treaty look at the event a quote is linked to.
+
+    Example: relcli quotes --speaker Lavrov --speaker Kerry --tag syria
+    """
+    period = date_bounds(start, end)
+    dataset = state_of(ctx).dataset
+    wanted = query.QuoteFilter(
+        start=period[0],
+        end=period[1],
+        periods=during_ranges(dataset, during),
+        speakers=actor_ids(dataset, speaker),
+        countries=terms(query.country_named, country),
+        tags=terms(query.tag_named, tag),
+        any_tags=terms(query.tag_named, any_tag),
+        not_tags=terms(query.tag_named, not_tag),
+        treaties=tuple(query.treaty_by_name(dataset, t).id for t in treaty or ()),
+        searches=tuple(search or ()),
+        reverse=reverse,
+    )
+    found = query.quotes_matching(dataset, wanted)
+    total, found = len(found), found[:limit] if limit is not None else found
+    out = Output(fmt, as_json, fields, jq, short, csv_raw)
+    emit(Listing("quote", found, dataset), out, len(found), total)
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    query_words: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="QUERY...",
+            callback=checked_text,
+            help="Words to find, in any order, quoted or not: 'chemical weapons', INF, "
+            "gorbachev summit.",
+        ),
+    ],
+    kind: Annotated[
+        list[str] | None,
+        text_option(
+            "--type",
+            metavar="TYPE",
+            help="Only this kind of record: event, treaty, quote, actor or era (repeatable).",
+            autocompletion=completion.record_types,
+        ),
+    ] = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    during: DuringOpt = None,
+    limit: LimitOpt = None,
+    short: ShortOpt = False,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
+) -> None:
+    """Search events, treaties, quotes, actors and eras at once, best matches first.
+
+    Example: relcli search "chemical weapons" --type event
+    """
+    from .. import search as searching
+
+    text = " ".join(query_words)
+    period = date_bounds(start, end)
+    dataset = state_of(ctx).dataset
+    types = tuple(dict.fromkeys(_search_type(t) for t in kind)) if kind else searching.TYPES
+    hits = searching.search(
+        dataset,
+        text,
+        types,
+        None,
+        start=period[0],
+        end=period[1],
+        periods=during_ranges(dataset, during),
+    )
+    words = searching.query_words(text)
+    total, hits = len(hits), hits[:limit] if limit is not None else hits
+    out = Output(fmt, as_json, fields, jq, short, csv_raw)
+    emit(SearchResults(text, words, hits, dataset), out, len(hits), total)
+
+
+def _search_type(name: str) -> str:
+    from ..search import TYPES
+
+    folded = query.fold(name)
+    wanted = folded if folded in TYPES else folded.rstrip("s")
+    if wanted in TYPES:
+        return wanted
+    raise UnknownTerm("record type", name, query.suggest(name, TYPES))
+
+
+@app.command()
+def on(
+    ctx: typer.Context,
+    day: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[MM-DD]",
+            callback=checked_text,
+            help="Month and day, e.g. 12-08 or 'December 8' (default: today).",
+            show_default=False,
+        ),
+    ] = None,
+    kind: Annotated[
+        list[str] | None,
+        text_option(
+            "--type",
+            metavar="TYPE",
+            help="Only event, quote or milestone (a treaty's step) (repeatable: any of them).",
+            autocompletion=completion.fixed(("event", "quote", "milestone")),
+        ),
+    ] = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    during: DuringOpt = None,
+    short: ShortOpt = False,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    jq: JqOpt = None,
+    csv_raw: CsvRawOpt = False,
+) -> None:
+    """What happened on this day of the year, across history: events, quotes and treaty
+    milestones dated to that day.
+
+    Example: relcli on 12-08 --from 1945
+    """
+    from ..render import DayView
+    from ..userdates import parse_month_day
+
+    today = clock.today()
+    month, day_of_month = parse_month_day(day) if day else (today.month, today.day)
+    types = terms(query.day_type_named, kind) or query.DAY_TYPES
+    period = date_bounds(start, end)
+    dataset = state_of(ctx).dataset
+    found = query.day_entries(
+        dataset,
+        month,
+        day_of_month,
+        types,
+        start=period[0],
+        end=period[1],
+        periods=during_ranges(dataset, during),
+    )
+    label = f"{day_of_month} {date(2000, month, 1).strftime('%B')}"
+    emit(
+        DayView(label, found, dataset), Output(fmt, as_json, fields, jq, short, csv_raw), len(found)
+    )
