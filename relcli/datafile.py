@@ -120,15 +120,12 @@ def parse_json(text: str, shown: str) -> Any:
     return document
 
 
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-
-
 def lone_surrogates(document: Any, text: str | None = None) -> list[Problem]:
     """A problem at the JSON path of every string holding a lone surrogate (``"\\ud800"``):
     JSON allows the escape, but it is not a character, and no file or terminal can take it.
 
     ``text``: the raw JSON, to skip the walk when it has no surrogate escape at all."""
-    if text is not None and not _SURROGATE_ESCAPE.search(text):
+    if text is not None and not re.search(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}", text):
         return []
     problems: list[Problem] = []
 
@@ -165,15 +162,12 @@ def lone_surrogates(document: Any, text: str | None = None) -> list[Problem]:
     return problems
 
 
-_ELEMENT = re.compile(r"\$\.(\w+)\[(\d+)\](.*)")
-
-
 def relocated(path: str, where: Callable[[str, int], str | None]) -> str:
     """A problem's JSON path in a document (``$.events[4].date``) as a person finds it in the
     file. ``where(array, index)`` says where that record really is: another path
     (``$.events[9]``), a line of JSON Lines (``line 12``, giving ``line 12: $.date``), or None
     to keep the path."""
-    match = _ELEMENT.match(path)
+    match = re.match(r"\$\.(\w+)\[(\d+)\](.*)", path)  # compiled when first needed
     found = match and where(match.group(1), int(match.group(2)))
     if not found:
         return path

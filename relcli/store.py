@@ -14,7 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import rules
 from .datafile import lone_surrogates, parse_json, read_text, relocated
 from .errors import DataFileError, Problem
 from .model import Dataset, Records, by_signing, chronological
@@ -72,7 +71,7 @@ def load(path: str | os.PathLike[str] | None = None) -> Records:
 
 def _read(resolved: Path) -> Dataset:
     """Read, validate and cache a data file that is not read through an index."""
-    from . import cache
+    from . import cache, rules  # not at import: a load from the cache checks nothing
 
     shown = str(resolved)
     fingerprint = cache.fingerprint(resolved) if cache.cacheable(resolved) else None
@@ -93,6 +92,7 @@ def _read(resolved: Path) -> Dataset:
 
 def _read_jsonl(path: Path) -> tuple[dict[str, Any], Callable[[str, int], str | None]]:
     """A small JSON Lines file as a data document, and where each record is (``line 12``)."""
+    from . import rules
     from .datastream import ArrayEnd, Element, Malformed, NotARecord, Value, not_utf8, stream_jsonl
 
     document: dict[str, Any] = {}
@@ -152,6 +152,8 @@ def validate_file(
         document = parse_json(text, str(resolved))
     except DataFileError as exc:
         return resolved, list(exc.problems), False
+    from . import rules
+
     dataset, problems = rules.build(document)
     canonical = dataset is not None and text == canonical_text(dataset)
     return resolved, problems, canonical
