@@ -7,7 +7,7 @@ It generates the files once into bench/out/ (deterministic, see generate.py) and
 processes, each peer in the same round as relcli and alternating with it, so drift on a busy
 machine hits every side alike; medians are reported with their ratio to jq. Peak memory is the
 largest sum of resident memory over a command's process tree (relcli's index writer included),
-sampled every 10 ms, and never below what the kernel reports for the process itself.
+sampled every 10 ms, and never below the command's own peak as /usr/bin/time reports it.
 
 The question asked of every tool: "the events from 2013 on, as JSON Lines".
 - jq: ``jq -c '.events[] | select(.date >= "2013")'`` (JSON Lines: ``select(.type == "event"
@@ -79,24 +79,29 @@ def measure(cmd: list[str], cache_dir: Path | None = None) -> tuple[float, float
     }
     if cache_dir is not None:
         env["RELCLI_CACHE_DIR"] = str(cache_dir)
-    start = time.perf_counter()
-    process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    peak = 0
-    while True:
-        done, status, usage = os.wait4(process.pid, os.WNOHANG)
-        if done:
-            break
-        tree, seen = [process.pid], 0
-        while seen < len(tree):
-            tree += _children(tree[seen])
-            seen += 1
-        peak = max(peak, sum(_rss_kb(p) for p in tree))
-        time.sleep(0.01)
-    wall = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise SystemExit(f"failed ({process.returncode}): {' '.join(cmd)}")
-    return wall, max(peak, usage.ru_maxrss) / 1024
+    with tempfile.NamedTemporaryFile("r") as report:
+        # /usr/bin/time gives the command's own peak (a child forked from this big process would
+        # inherit its high-water mark); sampling the tree adds the processes it starts.
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            ["/usr/bin/time", "-o", report.name, "-f", "%M", *cmd],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+        peak = 0
+        while process.poll() is None:
+            tree, seen = [process.pid], 0
+            while seen < len(tree):
+                tree += _children(tree[seen])
+                seen += 1
+            peak = max(peak, sum(_rss_kb(p) for p in tree))
+            time.sleep(0.01)
+        wall = time.perf_counter() - start
+        if process.returncode != 0:
+            raise SystemExit(f"failed ({process.returncode}): {' '.join(cmd)}")
+        own = int(report.read().split()[-1])
+    return wall, max(peak, own) / 1024
 
 
 def generate(size: int, shape: str, suffix: str) -> Path:
