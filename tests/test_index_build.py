@@ -164,7 +164,7 @@ def test_the_fast_way_gives_up_on_what_it_cannot_vouch_for(
 )
 def test_the_fast_way_gives_up_on_unusual_documents(text: bytes) -> None:
     with pytest.raises(batch.GiveUp):
-        document = fastread.Document(text)
+        document = fastread.TopLevel(text)
         list(document.top_items())
 
 

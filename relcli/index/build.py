@@ -107,7 +107,7 @@ def _fast(path: Path, builder: Builder, progress: Callable[[int], None]) -> None
         data = path.read_bytes()
         if data.startswith(b"\xef\xbb\xbf"):
             data = memoryview(data)[3:]  # type: ignore[assignment]
-        document = fastread.Document(data)
+        document = fastread.TopLevel(data)
         for item in document.top_items():
             builder.add(item)
         builder.bodies = document.events  # the writer takes each event's JSON from here

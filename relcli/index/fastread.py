@@ -29,7 +29,7 @@ _ABSENT = msgspec.Raw()  # an empty slice: the key is not in the document
 _SMALL = ("actors", "treaties", "quotes", "eras")
 
 
-class _Document(msgspec.Struct, forbid_unknown_fields=True):
+class _TopLevelStruct(msgspec.Struct, forbid_unknown_fields=True):
     """The top level: the events as raw slices, everything else left raw for the plain rules."""
 
     events: list[msgspec.Raw]
@@ -41,11 +41,11 @@ class _Document(msgspec.Struct, forbid_unknown_fields=True):
     eras: msgspec.Raw = _ABSENT
 
 
-_decode_document = msgspec.json.Decoder(_Document).decode
+_decode_document = msgspec.json.Decoder(_TopLevelStruct).decode
 _decode_event = msgspec.json.Decoder(TypedEvent).decode
 
 
-class Document:
+class TopLevel:
     """A JSON data document cut into its parts; raises ``GiveUp`` if its shape is unusual."""
 
     def __init__(self, data: bytes | memoryview) -> None:
