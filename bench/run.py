@@ -47,9 +47,14 @@ CASES: list[tuple[str, list[str], list[str]]] = [
         [*relcli(), "quotes", "--speaker", "Lavrov", "--json"],
     ),
     (
-        "`relcli timeline --from 'March 2014' --json` (dateparser path)",
+        "`relcli timeline --from 'March 2014' --json` (month name, read by hand)",
         [*PY, "-c", "import typer"],
         [*relcli(), "timeline", "--from", "March 2014", "--json"],
+    ),
+    (
+        "`relcli timeline --from 14/03/2014 --json` (dateparser path)",
+        [*PY, "-c", "import typer"],
+        [*relcli(), "timeline", "--from", "14/03/2014", "--json"],
     ),
     ("`relcli --version`", [*PY, "-c", "import typer"], [*relcli(), "--version"]),
 ]
