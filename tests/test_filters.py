@@ -274,3 +274,10 @@ def test_help_says_how_each_repeatable_option_combines(relcli: Run) -> None:
         for option in options:
             assert option in text
         assert text.count("repeatable") >= len(options)
+
+
+def test_export_takes_limit_and_reverse_like_the_timeline(relcli: Run) -> None:
+    newest = relcli("export", "json", "-", "--reverse", "--limit", "2")
+    assert newest.code == 0 and [e["id"] for e in newest.json()] == [
+        e["id"] for e in relcli("timeline", "--reverse", "-n", "2", "--json").json()
+    ]

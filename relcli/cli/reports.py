@@ -36,10 +36,12 @@ from .options import (
     JqOpt,
     JsonOpt,
     KindOpt,
+    LimitOpt,
     NotActorOpt,
     NotKindOpt,
     NotTagOpt,
     Output,
+    ReverseOpt,
     SearchOpt,
     SvgOpt,
     TagOpt,
@@ -180,6 +182,8 @@ def export(
     not_kind: NotKindOpt = None,
     treaty: TreatyOpt = None,
     search: SearchOpt = None,
+    limit: LimitOpt = None,
+    reverse: ReverseOpt = False,
     group: Annotated[
         ExportGroup,
         typer.Option(
@@ -216,6 +220,8 @@ def export(
         not_kind=not_kind,
         treaty=treaty,
         search=search,
+        limit=limit,
+        reverse=reverse,
     )
     if to is ExportFormat.ics:
         from ..render.ics import render_events
