@@ -88,7 +88,7 @@ def selected_events(
         not_tags=terms(query.tag_named, not_tag),
         kinds=terms(query.kind_named, kind),
         not_kinds=terms(query.kind_named, not_kind),
-        treaties=tuple(query.treaty_by_name(dataset, t).id for t in treaty or ()),
+        treaties=treaty_ids(dataset, treaty),
         searches=tuple(search or ()),
         limit=limit,
         reverse=reverse,
@@ -103,6 +103,10 @@ def terms(named: Any, values: list[str] | None) -> tuple[str, ...]:
 
 def actor_ids(dataset: Dataset, names: list[str] | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(query.actor_by_name(dataset, n).id for n in names or ()))
+
+
+def treaty_ids(dataset: Dataset, names: list[str] | None) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(query.treaty_by_name(dataset, n).id for n in names or ()))
 
 
 def positional_period(

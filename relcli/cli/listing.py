@@ -25,6 +25,7 @@ from .filters import (
     selected_events,
     state_of,
     terms,
+    treaty_ids,
 )
 from .options import (
     ActorOpt,
@@ -170,7 +171,7 @@ def quotes(
         tags=terms(query.tag_named, tag),
         any_tags=terms(query.tag_named, any_tag),
         not_tags=terms(query.tag_named, not_tag),
-        treaties=tuple(query.treaty_by_name(dataset, t).id for t in treaty or ()),
+        treaties=treaty_ids(dataset, treaty),
         searches=tuple(search or ()),
         reverse=reverse,
     )
