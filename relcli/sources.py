@@ -56,9 +56,12 @@ def _kind_of_host(host: str) -> str:
     return "other"
 
 
+BEYOND = ("official", "news", "scholarly")  # the kinds that make a record citable
+
+
 def beyond_encyclopedia(sources: Iterable[Source]) -> bool:
     """Whether at least one source is not an encyclopedia (nor an unknown host)."""
-    return any(kind_of(s.url) in ("official", "news", "scholarly") for s in sources)
+    return any(kind_of(s.url) in BEYOND for s in sources)
 
 
 def _records(dataset: Dataset) -> dict[str, Sequence[Any]]:
@@ -87,7 +90,7 @@ class SourcesReport:
                     self.by_kind[kind] += 1
                     if kind == "other":
                         self.unknown_hosts[_host(source.url)] += 1
-                if any(k in ("official", "news", "scholarly") for k in kinds):
+                if any(k in BEYOND for k in kinds):
                     beyond += 1
                 else:
                     only.append(record.id)
