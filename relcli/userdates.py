@@ -193,8 +193,7 @@ def parse_month_day(text: str) -> tuple[int, int]:
     if numeric:
         month, day = int(numeric.group(1)), int(numeric.group(2))
     else:
-        names = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
-        names.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+        names = MONTHS  # English, whatever the locale (calendar's names follow it)
         parts = text.split()
         if len(parts) == 2:
             first, second = parts
