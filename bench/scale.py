@@ -115,6 +115,11 @@ def generate(size: int, shape: str, suffix: str) -> Path:
     return path
 
 
+def medians(samples: list[tuple[float, float]]) -> tuple[float, float]:
+    """Median seconds and median peak MB of (seconds, MB) samples."""
+    return statistics.median(v[0] for v in samples), statistics.median(v[1] for v in samples)
+
+
 def _duckdb() -> bool:
     try:
         import duckdb  # noqa: F401
@@ -238,11 +243,9 @@ def main() -> None:
                     for name, job in jobs:
                         samples[name].append(job())
                     loads.append(os.getloadavg()[0])
-                jq_wall = statistics.median(s[0] for s in samples["jq"])
-                jq_mem = statistics.median(s[1] for s in samples["jq"])
+                jq_wall, jq_mem = medians(samples["jq"])
                 for name, values in samples.items():
-                    wall = statistics.median(v[0] for v in values)
-                    mem = statistics.median(v[1] for v in values)
+                    wall, mem = medians(values)
                     row = (
                         f"| {shape} | {size:,} | {fmt} | {mb:.0f} | {name} | {wall:.2f} | "
                         f"{mem:.0f} | {wall / jq_wall:.3f}× | {mem / jq_mem:.2f}× |"
@@ -252,9 +255,7 @@ def main() -> None:
                 if args.commands:
                     for command in COMMANDS:
                         cmd = [*relcli(), "--data", str(path), *command]
-                        walls = [measure(cmd, shared) for _ in range(args.runs)]
-                        wall = statistics.median(w[0] for w in walls)
-                        mem = statistics.median(w[1] for w in walls)
+                        wall, mem = medians([measure(cmd, shared) for _ in range(args.runs)])
                         row = (
                             f"| {shape} | {size:,} | {fmt} | `relcli {' '.join(command)}` | "
                             f"{wall:.2f} | {mem:.0f} |"
