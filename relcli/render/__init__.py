@@ -119,12 +119,12 @@ class SearchResults(Bundle):
 
 
 class DayView(Bundle):
-    """``relcli on``: what happened on a day of the year (``query.DayEntry`` rows)."""
+    """``relcli on``: what happened on a day of the year (``days.DayEntry`` rows)."""
 
     _fields = ("label", "entries", "dataset")
     __slots__ = _fields
     label: str
-    entries: Sequence[Any]  # query.DayEntry
+    entries: Sequence[Any]  # days.DayEntry
     dataset: Dataset
 
 
