@@ -30,7 +30,7 @@ from typing import Any
 
 from .datafile import replace_file
 
-FORMAT = 3  # bump when the cached representation changes (3: '\\/' is not plain ASCII in the index)
+FORMAT = 4  # bump when the cached representation changes (4: the index's columns for a day)
 INDEX_THRESHOLD = 16 * 1024 * 1024  # files this large are indexed (``index``), not cached whole
 
 

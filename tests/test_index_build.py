@@ -217,7 +217,7 @@ def test_span_on_leap_days_and_edges(text: str) -> None:
 # ---- the writer ------------------------------------------------------------------------------
 
 COLUMNS = (
-    [0], ["a"], ["2013-01-01"], ["2013-12-31"], [1], [None], [None], None, None, ["summit"],
+    [0], ["a"], ["2013-01-01"], ["2013-12-31"], [1], None, ["summit"],
     ["neutral"], [[]], [[]], [[]],
 )  # fmt: skip
 
@@ -238,13 +238,13 @@ def test_the_writer_writes_columns_with_or_without_their_json(
     events = writer.EventWriter(path, bodies=bodies, process=process)
     events.put_columns(COLUMNS, ['{"id": "a"}'])
     events.put_columns(
-        ([1], ["é"], ["2014-01-01"], ["2014-01-01"], [3], [1], [1], None, None, ["summit"],
+        ([1], ["é"], ["2014-01-01"], ["2014-01-01"], [3], None, ["summit"],
          ["neutral"], [["syria"]], [[]], [["inf", "new-start"]])
     )  # fmt: skip
     events.close()
     rows = sqlite3.connect(path).execute("SELECT * FROM events ORDER BY pos").fetchall()
-    assert rows[0][11:] == ("||", "||", "||", 1, '{"id": "a"}')
-    assert rows[1][11:] == ("|syria|", "||", "|inf|new-start|", 0, '{"id": "é"}')
+    assert rows[0][8:] == ("||", "||", "||", 1, '{"id": "a"}')
+    assert rows[1][8:] == ("|syria|", "||", "|inf|new-start|", 0, '{"id": "é"}')
 
 
 @pytest.mark.parametrize("process", [True, False])

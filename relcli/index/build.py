@@ -23,7 +23,7 @@ from .. import cache
 from ..datafile import nonblank, read_text
 from ..datastream import Item, Malformed, not_utf8, stream_json, stream_jsonl
 from ..errors import DataFileError
-from . import fastread
+from . import fastread, split
 from .batch import Batch, GiveUp
 from .builder import Builder
 
@@ -95,6 +95,13 @@ def _read_fast(path: Path, builder: Builder, progress: Callable[[int], None]) ->
 
 
 def _fast(path: Path, builder: Builder, progress: Callable[[int], None]) -> None:
+    if split.available(path):  # on both cores (see split)
+        builder.direct = builder.quick = True
+        if path.suffix == ".jsonl":
+            split.read_jsonl(path, builder, progress)
+        else:
+            split.read_json(path, builder, progress)
+        return
     if path.suffix == ".jsonl":
         with path.open("rb") as handle:
             lines = _counting(handle, progress)  # type: ignore[arg-type]
@@ -116,6 +123,7 @@ def _fast(path: Path, builder: Builder, progress: Callable[[int], None]) -> None
 
 
 def _discard(builder: Builder) -> None:
+    split.discard(builder)
     writer, builder.writer = builder.writer, None
     if writer is not None:
         with contextlib.suppress(BaseException):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from array import array as hashes  # of 64-bit integers: hashes, line numbers
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
@@ -25,26 +26,31 @@ from ..datafile import lone_surrogates, relocated
 from ..datastream import ARRAYS, ArrayEnd, Element, Item, NotAnObject, Value
 from ..errors import Problem
 from .batch import Batch, GiveUp, TypedEvent, vet
-from .writer import INDEXES, PRAGMAS, SCHEMA, EventWriter
+from .writer import INDEXES, PRAGMAS, SCHEMA, DirectWriter, EventWriter
 
 if TYPE_CHECKING:
     import sqlite3
 
 MAX_PROBLEMS = 100
 BATCH = 20_000
+_EVENT_COLUMNS = (
+    "pos", "id", "start", "end", "precision", "end_precision",
+    "kind", "tone", "tags", "actors", "treaties", "ascii", "body",
+)  # fmt: skip
 
 
 class Builder:
     """Takes a file's items (``add``) and vetted runs of events (``add_batch``) into a new
     index database; ``finish`` checks what needs the whole file and gives every problem."""
 
-    def __init__(self, path: Path, target: Path) -> None:
+    def __init__(self, path: Path, target: Path, *, temporary: Path | None = None) -> None:
         import sqlite3
 
         self.path = path
         self.problems: list[Problem] = []
         target.parent.mkdir(parents=True, exist_ok=True)
-        self.temporary = cache.temporary_for(target, "building")  # names its owner's pid
+        # Named with its owner's pid, so a build that was killed is swept away later.
+        self.temporary = temporary or cache.temporary_for(target, "building")
         os.close(os.open(self.temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         try:  # a SIGTERM (Terminated) here, before the caller holds the builder, leaves nothing
             with contextlib.closing(sqlite3.connect(self.temporary)) as db:
@@ -64,11 +70,21 @@ class Builder:
         # The event rows go to a writer on the other core while this one reads (writer.py),
         # started with the first batch. ``bodies``: the events' JSON, if the writer is to take
         # it from there (batches then leave it out).
-        self.writer: EventWriter | None = None
+        self.writer: EventWriter | DirectWriter | None = None
         self.bodies: Any = None
+        # ``split``: both cores read, each process writing its own part of the file (``direct``:
+        # rows written here, no writer process), and repeats are looked for by hashes alone
+        # (``quick``): a file with any gives up, and the plain way words the problems.
+        self.direct = False
+        self.quick = False
+        self.id_hashes = hashes("q")
+        self.title_hashes = hashes("q")
+        self.parts: list[tuple[Path, int]] = []  # a part's database and its first position
+        self.part: Any = None  # the process reading a part, while it runs
         self.seen_arrays: set[str] = set()
         self.top: dict[str, Any] = {}
-        self.lines: dict[str, list[int]] = {}  # JSON Lines: the line of each record, per array
+        # JSON Lines: the line of each record, per array (compact: a million events' take 8 MB)
+        self.lines: dict[str, Any] = {}
         self.not_object = False
         self.event_ids: set[str] = set()
         self.repeated_ids: list[int] = []
@@ -78,6 +94,7 @@ class Builder:
         self.treaty_refs: set[str] = set()
         self.treaty_links: list[tuple[str, int]] = []
         self.count = 0
+        self.span = 0  # the most years any event lasts (its end's year minus its start's)
 
     def fail(self, message: str, path: str, order: tuple[int, int] | None = None) -> None:
         """Note a problem, at most ``MAX_PROBLEMS`` of them, in the order of the file: while
@@ -106,7 +123,7 @@ class Builder:
         self.order += 1
         if isinstance(item, Element):
             if item.line is not None:
-                self.lines.setdefault(item.array, []).append(item.line)
+                self.lines.setdefault(item.array, hashes("q")).append(item.line)
             path = f"$.{item.array}[{item.index}]"
             if item.text is None or "\\u" in item.text:
                 for problem in lone_surrogates(item.value, item.text):
@@ -212,13 +229,15 @@ class Builder:
         n = len(batch.ids)
         positions, ids = batch.positions, batch.ids
         if batch.lines is not None:
-            self.lines.setdefault("events", []).extend(batch.lines)
+            self.lines.setdefault("events", hashes("q")).extend(batch.lines)
         keys = list(map(hash, zip(batch.dates, map(str.casefold, batch.titles), strict=True)))
-        first_of = dict(zip(reversed(keys), reversed(positions), strict=True))
-        if (
+        if self.quick:
+            self.id_hashes.extend(map(hash, ids))
+            self.title_hashes.extend(keys)
+        elif (
             self.event_ids.isdisjoint(ids)
             and len(set(ids)) == n
-            and len(first_of) == n
+            and len(first_of := dict(zip(reversed(keys), reversed(positions), strict=True))) == n
             and self.titles.keys().isdisjoint(first_of)
         ):  # the usual case: nothing repeats, so note the whole run at once
             self.event_ids.update(ids)
@@ -235,13 +254,21 @@ class Builder:
         )
         firsts = batch.firsts
         lasts, has_end = batch.lasts, batch.has_end
-        end_months: list[int | None] | None = None
-        end_days: list[int | None] | None = None
+        end_precisions: list[int | None] | None = None
         if lasts is None or has_end is None:
             lasts = firsts
         else:
-            end_months = [last[3] if e else None for last, e in zip(lasts, has_end, strict=True)]
-            end_days = [last[4] if e else None for last, e in zip(lasts, has_end, strict=True)]
+            end_precisions = [
+                last[2] if e else None for last, e in zip(lasts, has_end, strict=True)
+            ]
+            self.span = max(
+                self.span,
+                *(
+                    int(last[1][:4]) - int(first[0][:4])
+                    for first, last, ends in zip(firsts, lasts, has_end, strict=True)
+                    if ends
+                ),
+            )
         self._start_writer().put_columns(
             (
                 list(positions),
@@ -249,10 +276,7 @@ class Builder:
                 list(map(itemgetter(0), firsts)),
                 list(map(itemgetter(1), lasts)),
                 list(map(itemgetter(2), firsts)),
-                list(map(itemgetter(3), firsts)),
-                list(map(itemgetter(4), firsts)),
-                end_months,
-                end_days,
+                end_precisions,
                 batch.kinds,
                 batch.tones,
                 batch.tags,  # lists: the writer joins them as "|a|b|"
@@ -263,10 +287,52 @@ class Builder:
         )
         self.count += n
 
-    def _start_writer(self) -> EventWriter:
+    def _start_writer(self) -> EventWriter | DirectWriter:
         if self.writer is None:
-            self.writer = EventWriter(self.temporary, bodies=self.bodies)
+            kind = DirectWriter if self.direct else EventWriter
+            self.writer = kind(self.temporary, bodies=self.bodies)
         return self.writer
+
+    def repeats_possible(self) -> bool:
+        """In ``quick`` mode: whether two events may share an id, or a date and title (their
+        hashes do); the caller then reads the file the plain way, which says which."""
+        return len(set(self.id_hashes)) != len(self.id_hashes) or len(
+            set(self.title_hashes)
+        ) != len(self.title_hashes)
+
+    def _merge_parts(self, db: sqlite3.Connection) -> None:
+        """Copy the events of each part (``split``) in, after this builder's own."""
+        for part, first in self.parts:
+            db.execute("ATTACH DATABASE ? AS part", (str(part),))
+            columns = ", ".join(f'"{c}"' for c in _EVENT_COLUMNS[1:])
+            db.execute(f"INSERT INTO events SELECT pos + ?, {columns} FROM part.events", (first,))
+            db.execute(
+                "INSERT INTO event_treaties SELECT treaty, pos + ? FROM part.event_treaties",
+                (first,),
+            )
+            db.commit()
+            db.execute("DETACH DATABASE part")
+            os.unlink(part)
+        self.parts = []
+
+    def _known_event_ids(self, db: sqlite3.Connection, small: dict[str, Any]) -> set[str]:
+        """``quick`` mode keeps no set of ids: the ids the small tables name that exist."""
+        named: set[str] = set()
+        for quote in small.get("quotes") or ():
+            if isinstance(quote, dict) and isinstance(quote.get("event"), str):
+                named.add(quote["event"])
+        for treaty in small.get("treaties") or ():
+            milestones = treaty.get("milestones") if isinstance(treaty, dict) else None
+            for milestone in milestones if isinstance(milestones, list) else ():
+                if isinstance(milestone, dict) and isinstance(milestone.get("event"), str):
+                    named.add(milestone["event"])
+        found: set[str] = set()
+        wanted = sorted(named)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            query = f"SELECT id FROM events WHERE id IN ({','.join('?' * len(chunk))})"
+            found.update(row[0] for row in db.execute(query, chunk))
+        return found
 
     def finish(self, fingerprint: tuple[Any, ...]) -> list[Problem]:
         """Check what needs the whole file; return the problems (the index is kept only if none)."""
@@ -278,6 +344,7 @@ class Builder:
             writer.close()
         self.db = sqlite3.connect(self.temporary)
         self.db.executescript(PRAGMAS)
+        self._merge_parts(self.db)
         self.db.executemany("INSERT INTO records VALUES (?, ?, ?, ?)", self.records)
         self.db.executemany("INSERT INTO event_treaties VALUES (?, ?)", self.treaty_links)
         self.db.executescript(INDEXES)
@@ -289,6 +356,7 @@ class Builder:
                     ("fingerprint", json.dumps(list(fingerprint))),
                     ("meta", json.dumps(self.top.get("meta", {}))),
                     ("events", str(self.count)),
+                    ("span", str(self.span)),
                 ],
             )
         self.db.commit()
@@ -331,7 +399,8 @@ class Builder:
         streamed_events = isinstance(small["events"], list)
         if streamed_events:
             small["events"] = []
-        _dataset, problems = rules.build(small, known_event_ids=self.event_ids)
+        known = self._known_event_ids(self.db, small) if self.quick else self.event_ids
+        _dataset, problems = rules.build(small, known_event_ids=known)
 
         def where(array: str, index: int) -> str | None:  # of the small document's records
             if array not in positions or index >= len(positions[array]):

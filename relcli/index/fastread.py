@@ -76,21 +76,26 @@ class TopLevel:
         yield ArrayEnd("events")
 
     def vetted_batches(
-        self, on_position: Callable[[int], None] | None = None, size: int = 20_000
+        self,
+        on_position: Callable[[int], None] | None = None,
+        size: int = 20_000,
+        first: int = 0,
+        stop: int | None = None,
     ) -> Iterator[Batch]:
-        """The events in runs of ``size``, every per-record rule checked; else ``GiveUp``.
-
-        Every string of a vetted event has been decoded, so its JSON text is valid UTF-8.
+        """The events ``first``..``stop`` in runs of ``size``, every per-record rule checked;
+        else ``GiveUp``. Every string of a vetted event has been decoded, so its JSON text is
+        valid UTF-8.
         """
         events = self.events
-        for start in range(0, len(events), size):
+        stop = len(events) if stop is None else stop
+        for start in range(first, stop, size):
             try:
-                decoded = list(map(_decode_event, events[start : start + size]))
+                decoded = list(map(_decode_event, events[start : min(start + size, stop)]))
             except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError):
                 raise GiveUp from None
             yield vet(range(start, start + len(decoded)), decoded)
             if on_position is not None:
-                on_position(start * self.size // len(events))
+                on_position((start - first) * self.size // max(stop - first, 1))
 
 
 class _LineEvent(TypedEvent, kw_only=True):
@@ -102,16 +107,23 @@ class _LineEvent(TypedEvent, kw_only=True):
 _decode_line_event = msgspec.json.Decoder(_LineEvent).decode
 
 
-def read_lines(lines: Iterable[bytes], size: int = 20_000) -> Iterator[Batch | Item]:
+def read_lines(
+    lines: Iterable[bytes],
+    size: int = 20_000,
+    *,
+    counts: dict[str, int] | None = None,
+    ends: bool = True,
+) -> Iterator[Batch | Item]:
     """A JSON Lines file: its event lines in vetted runs, every other line as the items
     ``datastream.stream_jsonl`` gives. ``GiveUp`` at the first line that is not JSON or an
-    event that is not vouched for.
+    event that is not vouched for. ``counts`` (records per array) is filled as lines are read;
+    ``ends``: the items that end the arrays last (a part of a file, ``split``, leaves them out).
     """
-    counts = dict.fromkeys(ARRAYS, 0)
+    counts = dict.fromkeys(ARRAYS, 0) if counts is None else counts
     events: list[TypedEvent] = []
     texts: list[str] = []
     numbers: list[int] = []
-    position = 0
+    position = number = 0
     for number, line in enumerate(lines, start=1):
         if number == 1 and line.startswith(b"\xef\xbb\xbf"):
             line = line[3:]
@@ -137,4 +149,7 @@ def read_lines(lines: Iterable[bytes], size: int = 20_000) -> Iterator[Batch | I
             events, texts, numbers = [], [], []
     if events:
         yield vet(range(position, position + len(events)), events, texts, numbers)
-    yield from (ArrayEnd(array) for array in ARRAYS)
+    counts["events"] = position + len(events)
+    counts["lines"] = number
+    if ends:
+        yield from (ArrayEnd(array) for array in ARRAYS)

@@ -98,20 +98,31 @@ class IndexedDataset:
             else int(self.db.execute("SELECT COUNT(*) FROM events").fetchone()[0])
         )
 
-    def _selective(self, start: str) -> bool:
-        total = self.event_count()
-        if total < 5000:
-            return False
-        (after,) = self.db.execute(
-            'SELECT COUNT(*) FROM events WHERE "end" >= ?', (start,)
-        ).fetchone()
-        return bool(after * 4 < total)
+    @functools.cached_property
+    def span(self) -> int | None:
+        """The most years an event lasts (None: not recorded)."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'span'").fetchone()
+        return int(row[0]) if row else None
+
+    def _dates(self, start: date | None, end: date | None) -> tuple[list[str], list[Any]]:
+        """SQL for events overlapping ``start``..``end``, as ranges of the chronological index:
+        an event ending after ``start`` began at most ``span`` years before it."""
+        where: list[str] = []
+        params: list[Any] = []
+        if start:
+            where.append('"end" >= ?')
+            params.append(start.isoformat())
+            if self.span is not None and start.year - self.span > 1:
+                where.append("start >= ?")
+                params.append(f"{start.year - self.span:04d}-01-01")
+        if end:
+            where.append("start <= ?")
+            params.append(end.isoformat())
+        return where, params
 
     def count_overlapping(self, period: DateRange) -> int:
-        row = self.db.execute(
-            'SELECT COUNT(*) FROM events WHERE "end" >= ? AND start <= ?',
-            (period.start.isoformat(), period.end.isoformat()),
-        )
+        where, params = self._dates(period.start, period.end)
+        row = self.db.execute(f"SELECT COUNT(*) FROM events WHERE {' AND '.join(where)}", params)
         return int(row.fetchone()[0])
 
     def events_naming_treaty(self, treaty_id: str, also: Collection[str]) -> list[Event]:
@@ -141,14 +152,41 @@ class IndexedDataset:
         reverse: bool = False,
     ) -> Iterator[Event]:
         """See ``model.Records.candidates``: SQL narrows, callers apply the exact rules."""
-        where: list[str] = []
-        params: list[Any] = []
-        if start:
-            where.append('"end" >= ?')
-            params.append(start.isoformat())
-        if end:
-            where.append("start <= ?")
-            params.append(end.isoformat())
+        rows = self._select(
+            start, end, kinds, tags, actors, treaties, texts, any_of, month_day, reverse
+        )
+        for (body,) in rows:
+            yield Event.from_json(_decode(body))
+
+    def event_texts(
+        self,
+        *,
+        start: date | None = None,
+        end: date | None = None,
+        kinds: Sequence[str] = (),
+        tags: Sequence[str] = (),
+        actors: Sequence[str] = (),
+        treaties: Sequence[str] = (),
+        reverse: bool = False,
+    ) -> Iterator[str]:
+        """See ``model.Records.event_texts``: each event's JSON as the index keeps it."""
+        rows = self._select(start, end, kinds, tags, actors, treaties, (), (), None, reverse)
+        return (body for (body,) in rows)
+
+    def _select(
+        self,
+        start: date | None,
+        end: date | None,
+        kinds: Sequence[str],
+        tags: Sequence[str],
+        actors: Sequence[str],
+        treaties: Sequence[str],
+        texts: Sequence[str],
+        any_of: Sequence[Sequence[tuple[str, str]]],
+        month_day: tuple[int, int] | None,
+        reverse: bool,
+    ) -> Iterator[tuple[str]]:
+        where, params = self._dates(start, end)
         if kinds:
             where.append(f"kind IN ({','.join('?' * len(kinds))})")
             params += list(kinds)
@@ -181,19 +219,22 @@ class IndexedDataset:
                 where.append("(" + " OR ".join(tests) + ")")
                 params += values
         if month_day:
-            where.append("((month = ? AND day = ?) OR (end_month = ? AND end_day = ?))")
-            params += [*month_day, *month_day]
+            # Dates known to the day begin or end on it (a month or year has no day).
+            where.append(
+                "((precision = 3 AND substr(start, 6) = ?)"
+                ' OR (end_precision = 3 AND substr("end", 6) = ?))'
+            )
+            params += [f"{month_day[0]:02d}-{month_day[1]:02d}"] * 2
         order = "DESC" if reverse else "ASC"
         sql = "SELECT body FROM events"
-        if start and self._selective(start.isoformat()):
-            # Few events end after --from: find them by that index and sort them, rather than
-            # walk the whole chronological index (SQLite would choose the latter to avoid a sort).
-            sql += " INDEXED BY events_end"
+        if not treaties and not month_day:
+            # Walk the chronological index: rows come in order as they are found, so the first
+            # is printed at once (``| head``), with no sort of every match first.
+            sql += " INDEXED BY events_order"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += f" ORDER BY start {order}, precision {order}, id {order}"
-        for (body,) in self.db.execute(sql, params):
-            yield Event.from_json(_decode(body))
+        return self.db.execute(sql, params)
 
 
 def _decode(body: str) -> Any:

@@ -32,17 +32,18 @@ SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE events (
     pos INTEGER PRIMARY KEY, id TEXT, start TEXT, "end" TEXT, precision INTEGER,
-    month INTEGER, day INTEGER, end_month INTEGER, end_day INTEGER,
-    kind TEXT, tone TEXT, tags TEXT, actors TEXT, treaties TEXT, ascii INTEGER, body TEXT);
+    end_precision INTEGER, kind TEXT, tone TEXT, tags TEXT, actors TEXT, treaties TEXT,
+    ascii INTEGER, body TEXT);
 CREATE TABLE records (kind TEXT, pos INTEGER, id TEXT, body TEXT, PRIMARY KEY (kind, pos));
 CREATE TABLE event_treaties (treaty TEXT, pos INTEGER);
 """
 INDEXES = """
-CREATE INDEX events_end ON events ("end");
+CREATE INDEX events_order ON events (start, precision, id);
 CREATE INDEX event_treaties_treaty ON event_treaties (treaty);
 """
 PRAGMAS = "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-65536;"
-INSERT = "INSERT INTO events VALUES (" + ",".join("?" * 16) + ")"
+INSERT = "INSERT INTO events VALUES (" + ",".join("?" * 13) + ")"
+COLUMNS = 11  # the columns a run gives (``put_columns``); the writer adds ascii and body
 _END = b""  # an empty message: no more batches
 
 
@@ -59,13 +60,17 @@ def ascii_only(body: str) -> bool:
 
 def _rows(message: bytes, bodies: Sequence[Any] | None) -> Iterator[tuple[Any, ...]]:
     """The rows of one message: its columns zipped, with each event's JSON and ``ascii_only``."""
-    content = marshal.loads(message)
-    content, texts = content[:14], content[14]
+    return rows_of(marshal.loads(message), bodies)
+
+
+def rows_of(content: tuple[Any, ...], bodies: Sequence[Any] | None) -> Iterator[tuple[Any, ...]]:
+    """The rows of a run's columns and texts (see ``EventWriter.put_columns``)."""
+    content, texts = content[:COLUMNS], content[COLUMNS]
     if texts is None:
         assert bodies is not None
         texts = [bytes(bodies[position]).decode("utf-8") for position in content[0]]
     columns = [repeat(None) if c is None else c for c in content]
-    columns[11:14] = map(piped, columns[11:14])  # tags, actors, treaties
+    columns[8:11] = map(piped, columns[8:11])  # tags, actors, treaties
     return zip(*columns, map(ascii_only, texts), texts, strict=False)  # None: repeat()
 
 
@@ -135,6 +140,29 @@ def _child(
         os._exit(0)
 
 
+class DirectWriter:
+    """Writes runs of event rows at once, in this process: for a part of a file read on both
+    cores (``split``), where each process is its own writer and nothing crosses a pipe."""
+
+    def __init__(self, path: Path, *, bodies: Sequence[Any] | None = None) -> None:
+        self.db = sqlite3.connect(path)
+        # Rows are only appended: a small page cache does, and two of these run at once.
+        self.db.executescript(PRAGMAS + "PRAGMA cache_size=-8192;")
+        self.bodies = bodies
+
+    def put_columns(
+        self, columns: tuple[list[Any] | None, ...], texts: list[str] | None = None
+    ) -> None:
+        self.db.executemany(INSERT, rows_of((*columns, texts), self.bodies))
+
+    def close(self) -> None:
+        self.db.commit()
+        self.db.close()
+
+    def abort(self) -> None:
+        self.db.close()
+
+
 class EventWriter:
     """Takes batches of event rows and writes them to ``path`` (whose tables exist) meanwhile.
 
@@ -177,7 +205,7 @@ class EventWriter:
     def put_columns(
         self, columns: tuple[list[Any] | None, ...], texts: list[str] | None = None
     ) -> None:
-        """The first 14 columns of a run of events, each a list (None: all None; tags, actors
+        """The first ``COLUMNS`` columns of a run of events, each a list (None: all None; tags, actors
         and treaties as lists, joined here), and the events' JSON texts — or None, and the
         writer takes each from ``bodies``. The writer adds whether each text is ASCII."""
         self._send(marshal.dumps((*columns, texts)))

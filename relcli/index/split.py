@@ -1,0 +1,284 @@
+"""Reading a big file on both cores: the second half of its events in a forked process.
+
+A first run on a million events is bound by one core: decoding, checking and inserting rows
+cost ~13 s there, while a writer process on the other core waited for rows that crossed a pipe.
+Here the file is cut in two instead (a JSON document between two events, JSON Lines between
+two lines): this process reads the first half with its ``Builder``, a forked child the second
+with its own, each checking its events and writing them into its own database (``direct``:
+nothing crosses a pipe but a summary at the end). The child's database is then copied in after
+this one's events (``Builder.finish``), and the checks of the whole file run as ever.
+
+Neither side keeps a set of ids or titles: both note hashes (``quick``), and if any two are
+equal the file is read again the plain way, whose messages say which records repeat. The file
+is memory-mapped and its pages dropped from both processes as they are read, so memory stays
+near what the events being checked need, whatever the size of the file.
+
+Only on Linux (fork is the platform's own way there); elsewhere ``build`` reads as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import mmap
+import os
+import pickle
+import sys
+from array import array
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from ..datastream import ARRAYS, ArrayEnd, Element, Item
+from . import fastread
+from .batch import Batch, GiveUp
+from .builder import Builder
+from .writer import _die_with_parent
+
+MINIMUM = 8 << 20  # bytes: below this, a second process costs more than it saves
+RUN = 5000  # events checked and written at once: fewer in memory, at no cost in time
+
+
+def available(path: Path) -> bool:
+    """Whether ``path`` is read on both cores."""
+    if not (sys.platform.startswith("linux") and hasattr(os, "fork")):
+        return False
+    try:
+        return path.stat().st_size >= MINIMUM
+    except OSError:
+        return False
+
+
+def read_json(path: Path, builder: Builder, progress: Callable[[int], None]) -> None:
+    """A JSON document: this process checks the first half of the events, a child the rest."""
+    with path.open("rb") as handle, _mapped(handle) as mapped:
+        data = memoryview(mapped)
+        if data[:3] == b"\xef\xbb\xbf":
+            data = data[3:]
+        document = fastread.TopLevel(data)  # the events as slices of the mapping
+        for item in document.top_items():
+            builder.add(item)
+        _drop(mapped)
+        builder.bodies = document.events
+        middle = len(document.events) // 2
+
+        def second_half(part: Builder) -> dict[str, Any]:
+            part.bodies = document.events
+            for batch in document.vetted_batches(first=middle):
+                part.add_batch(batch)
+                _drop(mapped)
+            return {}
+
+        child = _Part.start(path, builder, second_half)
+        for batch in document.vetted_batches(progress, stop=middle):
+            builder.add_batch(batch)
+            _drop(mapped)
+        child.join(builder)
+
+
+def read_jsonl(path: Path, builder: Builder, progress: Callable[[int], None]) -> None:
+    """JSON Lines: this process checks the lines of the first half, a child the rest."""
+    size = path.stat().st_size
+    with path.open("rb") as handle, _mapped(handle) as mapped:
+        cut = mapped.find(b"\n", size // 2) + 1
+    if cut <= 0:  # one long line: nothing to share
+        cut = size
+
+    def second_half(part: Builder) -> dict[str, Any]:
+        counts = dict.fromkeys(ARRAYS, 0)
+        items: list[Item] = []
+        with path.open("rb") as lines:
+            lines.seek(cut)
+            for found in fastread.read_lines(lines, RUN, counts=counts, ends=False):
+                if isinstance(found, Batch):
+                    part.add_batch(found)
+                else:
+                    items.append(found)
+        return {"items": items, "lines": part.lines.get("events", array("q")).tobytes()}
+
+    child = _Part.start(path, builder, second_half)
+    counts = dict.fromkeys(ARRAYS, 0)
+    with path.open("rb") as handle:
+        for found in fastread.read_lines(
+            _until(handle, cut, progress), RUN, counts=counts, ends=False
+        ):
+            if isinstance(found, Batch):
+                builder.add_batch(found)
+            else:
+                builder.add(found)
+    summary = child.join(builder, first=counts["events"])
+    shift = counts["lines"]
+    lines = builder.lines.setdefault("events", array("q"))
+    lines.extend(n + shift for n in array("q", summary["lines"]))
+    for item in summary["items"]:  # records other than events, numbered after this half's
+        if isinstance(item, Element):
+            assert item.line is not None
+            item = item._replace(index=item.index + counts[item.array], line=item.line + shift)
+        elif hasattr(item, "line"):
+            item = item._replace(line=item.line + shift)  # type: ignore[union-attr]
+        builder.add(item)
+    for name in ARRAYS:
+        builder.add(ArrayEnd(name))
+
+
+def _until(handle: BinaryIO, end: int, progress: Callable[[int], None]) -> Iterator[bytes]:
+    done = 0
+    for n, line in enumerate(handle):
+        yield line
+        done += len(line)
+        if done >= end:
+            return
+        if n % 20000 == 0:
+            progress(done * 2)
+
+
+@contextlib.contextmanager
+def _mapped(handle: BinaryIO) -> Iterator[mmap.mmap]:
+    mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    try:
+        yield mapped
+    finally:
+        with contextlib.suppress(BufferError):  # slices still held: the GC closes it later
+            mapped.close()
+
+
+def _drop(mapped: mmap.mmap) -> None:
+    """Let go of the pages read so far: they stay in the page cache, not in this process."""
+    with contextlib.suppress(OSError, AttributeError, ValueError):
+        mapped.madvise(mmap.MADV_DONTNEED)
+
+
+class _Part:
+    """A forked child reading part of the file into its own database beside the index."""
+
+    def __init__(self, path: Path, process: Any, conn: Any) -> None:
+        self.path = path
+        self.process = process
+        self.conn = conn
+
+    @classmethod
+    def start(
+        cls, source: Path, builder: Builder, work: Callable[[Builder], dict[str, Any]]
+    ) -> _Part:
+        import multiprocessing
+
+        # Named as the builder's temporary file (its owner's pid), so a killed build's part is
+        # swept away with it.
+        part_path = builder.temporary.with_name(
+            builder.temporary.name.replace(".relcli-", ".part.relcli-")
+        )
+        context = multiprocessing.get_context("fork")
+        conn, child_conn = context.Pipe()
+        process = context.Process(
+            target=_child,
+            args=(source, part_path, work, child_conn, conn, os.getpid()),
+            daemon=True,
+        )
+        part = cls(part_path, process, conn)
+        builder.part = part
+        builder.parts.append((part_path, 0))
+        process.start()
+        child_conn.close()
+        return part
+
+    def join(self, builder: Builder, first: int | None = None) -> dict[str, Any]:
+        """Wait for the child; take in what it found. ``first``: the position its events
+        start at (JSON Lines: known only now), else they were numbered in the whole file."""
+        try:
+            reply = pickle.loads(self.conn.recv_bytes())
+        except (OSError, EOFError):
+            reply = ("failed", "index reader stopped unexpectedly")
+        self.conn.close()
+        self.process.join()
+        builder.part = None
+        if reply[0] == "give up":
+            raise GiveUp
+        if reply[0] != "ok":
+            import sqlite3
+
+            raise sqlite3.OperationalError(reply[1])
+        summary: dict[str, Any] = reply[1]
+        builder.parts[-1] = (self.path, first or 0)
+        builder.id_hashes.frombytes(summary["ids"])
+        builder.title_hashes.frombytes(summary["titles"])
+        builder.actor_refs |= summary["actor_refs"]
+        builder.treaty_refs |= summary["treaty_refs"]
+        builder.count += summary["count"]
+        builder.span = max(builder.span, summary["span"])
+        if builder.repeats_possible():
+            raise GiveUp
+        return summary
+
+    def abort(self) -> None:
+        with contextlib.suppress(Exception):
+            self.process.kill()
+            self.process.join()
+        with contextlib.suppress(Exception):
+            self.conn.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self.path)
+
+
+def _child(
+    source: Path,
+    part_path: Path,
+    work: Callable[[Builder], dict[str, Any]],
+    conn: Any,
+    parent_end: Any,
+    parent: int,
+) -> None:
+    """The reader of the second half: check, write, send back a summary, exit."""
+    _die_with_parent(parent_end)
+    if os.getppid() != parent:
+        os._exit(0)
+    try:
+        import gc
+
+        gc.disable()  # as in build: millions of objects, no cycles
+        part = Builder(source, part_path, temporary=part_path)
+        part.direct = part.quick = True
+        try:
+            summary = work(part)
+            if part.writer is not None:
+                part.writer.close()
+            _write_links(part)
+        except BaseException:
+            if part.writer is not None:
+                with contextlib.suppress(Exception):
+                    part.writer.abort()
+            raise
+        summary.update(
+            ids=part.id_hashes.tobytes(),
+            titles=part.title_hashes.tobytes(),
+            actor_refs=part.actor_refs,
+            treaty_refs=part.treaty_refs,
+            count=part.count,
+            span=part.span,
+        )
+        reply: tuple[str, Any] = ("ok", summary)
+    except GiveUp:
+        reply = ("give up", None)
+    except BaseException as exc:
+        reply = ("failed", f"index reader failed: {exc}")
+    try:
+        conn.send_bytes(pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
+    finally:
+        os._exit(0)
+
+
+def _write_links(part: Builder) -> None:
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(part.temporary)) as db:
+        db.executemany("INSERT INTO event_treaties VALUES (?, ?)", part.treaty_links)
+        db.commit()
+
+
+def discard(builder: Builder) -> None:
+    """Stop a part still being read and delete every part's database."""
+    if builder.part is not None:
+        builder.part.abort()
+        builder.part = None
+    for part_path, _ in builder.parts:
+        with contextlib.suppress(OSError):
+            os.unlink(part_path)
+    builder.parts = []
