@@ -56,7 +56,14 @@ def state_of(ctx: typer.Context) -> State:
     return ctx.ensure_object(State)
 
 
-def selected_events(
+def selected_events(ctx: typer.Context, **options: Any) -> tuple[Dataset, list[Event]]:
+    """The events the timeline filters select (shared by timeline, export and stats); the
+    options are ``event_filter``'s."""
+    dataset, wanted = event_filter(ctx, **options)
+    return dataset, query.events_matching(dataset, wanted)
+
+
+def event_filter(
     ctx: typer.Context,
     *,
     start: str | None = None,
@@ -73,8 +80,8 @@ def selected_events(
     search: list[str] | None = None,
     limit: int | None = None,
     reverse: bool = False,
-) -> tuple[Dataset, list[Event]]:
-    """The events the timeline filters select (shared by timeline, export and stats)."""
+) -> tuple[Dataset, query.EventFilter]:
+    """The timeline filters as the core's question, names and dates checked."""
     period = date_bounds(start, end)
     dataset = state_of(ctx).dataset
     wanted = query.EventFilter(
@@ -93,7 +100,7 @@ def selected_events(
         limit=limit,
         reverse=reverse,
     )
-    return dataset, query.events_matching(dataset, wanted)
+    return dataset, wanted
 
 
 def terms(named: Any, values: list[str] | None) -> tuple[str, ...]:

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from .. import clock, query
+from .. import clock, days, query
 from ..errors import (
     UnknownTerm,
 )
@@ -20,9 +20,9 @@ from .filters import (
     counts_shown,
     date_bounds,
     during_ranges,
+    event_filter,
     positional_period,
     search_words,
-    selected_events,
     state_of,
     terms,
     treaty_ids,
@@ -53,7 +53,7 @@ from .options import (
     checked_text,
     text_option,
 )
-from .output import emit
+from .output import emit, stream
 
 
 @app.command()
@@ -101,7 +101,7 @@ def timeline(
     if period is not None:
         start, end, during = positional_period(ctx, period, start, end, during)
     counting = limit is not None and counts_shown(out)
-    dataset, events = selected_events(
+    dataset, wanted = event_filter(
         ctx,
         start=start,
         end=end,
@@ -118,6 +118,15 @@ def timeline(
         limit=None if counting else limit,
         reverse=reverse,
     )
+    name = out.format_name
+    if name in ("json", "jsonl") and fields is None and jq is None and not csv_raw:
+        texts = query.event_texts_matching(dataset, wanted)
+        if texts is not None:  # a big file's index: its JSON, event by event (render.stored)
+            from ..render import stored
+
+            stream((stored.json_lines if name == "jsonl" else stored.json_array)(texts))
+            return
+    events = query.events_matching(dataset, wanted)
     total = len(events)
     events = events[:limit] if limit is not None else events
     words = search_words(search)
@@ -289,10 +298,10 @@ def on(
 
     today = clock.today()
     month, day_of_month = parse_month_day(day) if day else (today.month, today.day)
-    types = terms(query.day_type_named, kind) or query.DAY_TYPES
+    types = terms(days.day_type_named, kind) or days.DAY_TYPES
     period = date_bounds(start, end)
     dataset = state_of(ctx).dataset
-    found = query.day_entries(
+    found = days.day_entries(
         dataset,
         month,
         day_of_month,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,22 @@ def write(text: str) -> None:
     except OSError as exc:
         silence_stdout()
         raise WriteFailed("standard output", exc.strerror or str(exc)) from None
+
+
+def stream(chunks: Iterable[str]) -> None:
+    """Write a machine document given in pieces (``render.stored``) as they come: the first at
+    once, so ``| head -1`` ends the command at once; then about 64 KiB at a time."""
+    pending: list[str] = []
+    size = 0
+    first = True
+    for chunk in chunks:
+        pending.append(chunk)
+        size += len(chunk)
+        if first or size >= 65536:
+            write(_for_terminal("".join(pending)))
+            pending, size, first = [], 0, False
+    if pending or first:
+        write(_for_terminal("".join(pending)))
 
 
 def silence_stdout() -> None:

@@ -90,6 +90,23 @@ class Records(Protocol):
         """(kind, tags) of every event."""
         ...
 
+    def event_texts(
+        self,
+        *,
+        start: date | None = None,
+        end: date | None = None,
+        kinds: Sequence[str] = (),
+        tags: Sequence[str] = (),
+        actors: Sequence[str] = (),
+        treaties: Sequence[str] = (),
+        reverse: bool = False,
+    ) -> Iterable[str] | None:
+        """The JSON text of exactly the events that overlap ``start``..``end``, are of one of
+        ``kinds`` and have all of ``tags``, ``actors`` and ``treaties``, in ``chronological``
+        order — or None if this engine keeps no JSON texts (build the events instead). The
+        texts are the events as the data file gave them: valid, keys in any order."""
+        ...
+
     def events_naming_treaty(self, treaty_id: str, also: Collection[str]) -> list[Event]:
         """Events that list the treaty, or whose id is in ``also``, in no particular order."""
         ...
@@ -213,6 +230,10 @@ class Dataset:
 
     def kinds_and_tags(self) -> Iterable[tuple[str, Sequence[str]]]:
         return ((e.kind, e.tags) for e in self.events)
+
+    def event_texts(self, **_: Any) -> None:
+        """See ``Records``: the events in memory are records, not texts."""
+        return None
 
     def events_naming_treaty(self, treaty_id: str, also: Collection[str]) -> list[Event]:
         """See ``Records``; in file order. Before the events are built, only these are:

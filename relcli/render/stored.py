@@ -1,0 +1,74 @@
+"""Events as JSON and JSON Lines straight from the JSON texts an index keeps.
+
+A big file's index keeps each event's JSON as the file gave it (keys in any order, any
+spacing). Printing a selection as JSON used to build an ``Event`` from each text and encode it
+again: most of the time of a query answering tens of thousands of events. Here msgspec decodes
+each text into the record's keys in the schema's order and encodes it at once, byte for byte
+what ``json`` and ``jsonl`` print for the same event (a test holds them equal), and the text is
+given out event by event, so ``| head -1`` has its line at once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+
+import msgspec
+
+from .safety import escape_json_controls
+
+
+class _Source(msgspec.Struct):
+    title: str
+    url: str
+    publisher: str | None = None
+    published: str | None = None
+
+
+class _Event(msgspec.Struct, kw_only=True):
+    """An event's keys in ``Event.to_json``'s order, every one present."""
+
+    id: str
+    date: str
+    end_date: str | None = None
+    title: str
+    summary: str
+    kind: str
+    tone: str
+    actors: list[str] = []
+    tags: list[str] = []
+    treaties: list[str] = []
+    sources: list[_Source]
+
+
+_decode = msgspec.json.Decoder(_Event).decode
+_encode = msgspec.json.Encoder().encode
+
+
+def _compact(text: str) -> bytes:
+    try:
+        return _encode(_decode(text))
+    except (msgspec.DecodeError, msgspec.EncodeError, UnicodeEncodeError):
+        # What msgspec refuses (a lone surrogate), the records and ``json`` still print.
+        from ..model import Event
+
+        event = Event.from_json(json.loads(text)).to_json()
+        return json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode(
+            "utf-8", "surrogatepass"
+        )
+
+
+def json_lines(texts: Iterable[str]) -> Iterator[str]:
+    """``--format jsonl``: one compact line per event."""
+    for text in texts:
+        yield escape_json_controls(_compact(text).decode("utf-8", "surrogatepass")) + "\n"
+
+
+def json_array(texts: Iterable[str]) -> Iterator[str]:
+    """``--format json``: the events as one array, indented by two spaces."""
+    opening = "[\n  "
+    for text in texts:
+        body = msgspec.json.format(_compact(text), indent=2).decode("utf-8", "surrogatepass")
+        yield opening + escape_json_controls(body).replace("\n", "\n  ")
+        opening = ",\n  "
+    yield "[]\n" if opening == "[\n  " else "\n]\n"

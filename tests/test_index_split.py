@@ -1,0 +1,244 @@
+"""A big file read on both cores (``index.split``) and printed from the index's own JSON
+(``render.stored``): the same index, the same messages, the same bytes as the other ways."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from relcli import cache
+from relcli.errors import DataFileError
+from relcli.index import build, fastread, split
+from relcli.model import Event
+from relcli.render import Listing, RenderOptions, stored
+from relcli.render import json as json_format
+from relcli.render import jsonl as jsonl_format
+from tests.conftest import MINI
+from tests.test_hardening import datasets
+from tests.test_index import _to_jsonl
+from tests.test_index_build import _build, _tables
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork: Linux only")
+
+
+@pytest.fixture(autouse=True)
+def always_split(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every file here is read on both cores, however small."""
+    monkeypatch.setattr(split, "MINIMUM", 0)
+
+
+def _many(count: int, *, seed: int = 1) -> dict[str, Any]:
+    document = json.loads(MINI.read_text(encoding="utf-8"))
+    model = document["events"][0]
+    rng = random.Random(seed)
+    document["events"] += [
+        {
+            **model,
+            "id": f"copy-{n}",
+            "title": f"Copy {n} é",
+            "date": f"{rng.randint(1800, 2020)}-0{rng.randint(1, 9)}",
+            "treaties": [],
+        }
+        for n in range(count)
+    ]
+    return document
+
+
+def _write(folder: Path, document: dict[str, Any], suffix: str) -> Path:
+    path = folder / f"data{suffix}"
+    text = _to_jsonl(document) if suffix == ".jsonl" else json.dumps(document, ensure_ascii=False)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(document=datasets(), suffix=st.sampled_from([".json", ".jsonl"]))
+def test_split_and_plain_indexes_are_the_same(
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    document: dict[str, Any],
+    suffix: str,
+) -> None:
+    folder = tmp_path_factory.mktemp("split")
+    source = _write(folder, document, suffix)
+    assert _build(source, folder / "split.sqlite", fast=True, monkeypatch=monkeypatch)
+    _build(source, folder / "plain.sqlite", fast=False, monkeypatch=monkeypatch)
+    assert _tables(folder / "split.sqlite") == _tables(folder / "plain.sqlite")
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+def test_a_long_file_is_read_in_two_halves_into_one_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    source = _write(tmp_path, _many(3000), suffix)
+    parts: list[int] = []
+    real = split._Part.join
+
+    def join(self: Any, builder: Any, first: int | None = None) -> Any:
+        summary = real(self, builder, first)
+        parts.append(builder.count)
+        return summary
+
+    monkeypatch.setattr(split._Part, "join", join)
+    assert _build(source, tmp_path / "split.sqlite", fast=True, monkeypatch=monkeypatch)
+    _build(source, tmp_path / "plain.sqlite", fast=False, monkeypatch=monkeypatch)
+    assert parts == [3007]  # both halves counted, once
+    assert _tables(tmp_path / "split.sqlite") == _tables(tmp_path / "plain.sqlite")
+    assert [p.name for p in tmp_path.iterdir() if ".relcli-" in p.name] == []
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+@pytest.mark.parametrize("repeat", ["id", "title"])
+def test_repeats_across_the_halves_get_the_plain_messages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str, repeat: str
+) -> None:
+    document = _many(2000)
+    first, last = document["events"][1], document["events"][-1]
+    if repeat == "id":
+        last["id"] = first["id"]
+    else:
+        last["date"], last["title"] = first["date"], first["title"].upper()
+    source = _write(tmp_path, document, suffix)
+    with pytest.raises(DataFileError) as split_way:
+        build.build_index(source, tmp_path / "x.sqlite")
+    monkeypatch.setattr(split, "MINIMUM", 10**12)  # the one-core way, for comparison
+    with pytest.raises(DataFileError) as one_core:
+        build.build_index(source, tmp_path / "y.sqlite")
+    assert str(split_way.value) == str(one_core.value)
+    assert "duplicate" in str(split_way.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [source.name]
+
+
+def _fail_in_the_second_half(monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+    real_batches = fastread.TopLevel.vetted_batches
+    real_lines = fastread.read_lines
+
+    def stop() -> None:
+        if how == "die":
+            os._exit(3)  # no reply at all
+        raise OSError(28, "No space left on device")
+
+    def batches(self: Any, *args: Any, first: int = 0, **kwargs: Any) -> Any:
+        if first:
+            stop()
+        return real_batches(self, *args, first=first, **kwargs)
+
+    def lines(source: Any, *args: Any, **kwargs: Any) -> Any:
+        if hasattr(source, "seek") and source.tell() > 0:  # the child seeks to its half
+            stop()
+        return real_lines(source, *args, **kwargs)
+
+    monkeypatch.setattr(fastread.TopLevel, "vetted_batches", batches)
+    monkeypatch.setattr(fastread, "read_lines", lines)
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+@pytest.mark.parametrize("how", ["fail", "die"])
+def test_a_second_half_that_fails_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str, how: str
+) -> None:
+    source = _write(tmp_path, _many(500), suffix)
+    cache_dir = tmp_path / "cache"
+    cache_dir.mkdir()
+    _fail_in_the_second_half(monkeypatch, how)
+    expected = "No space left" if how == "fail" else "stopped unexpectedly"
+    with pytest.raises(sqlite3.OperationalError, match=expected):
+        build.build_index(source, cache_dir / "x.sqlite")
+    assert list(cache_dir.iterdir()) == []
+
+
+def test_a_killed_builds_part_is_swept_away(tmp_path: Path) -> None:
+    """A build killed outright leaves its files; the next build removes those of dead pids."""
+    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], check=True,
+                           capture_output=True, text=True)  # fmt: skip
+    dead = int(child.stdout)
+    target = tmp_path / "x.sqlite"
+    leftovers = [
+        tmp_path / f".x.sqlite.relcli-{dead}.building",
+        tmp_path / f".x.sqlite.part.relcli-{dead}.building",
+    ]
+    for path in leftovers:
+        path.write_bytes(b"")
+    cache.temporary_for(target, "building")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_part_is_named_for_the_sweep(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+    real = split._Part.join
+
+    def join(self: Any, builder: Any, first: int | None = None) -> Any:
+        seen.append(self.path.name)
+        return real(self, builder, first)
+
+    monkeypatch.setattr(split._Part, "join", join)
+    build.build_index(_write(tmp_path, _many(10), ".json"), tmp_path / "x.sqlite")
+    assert seen == [f".x.sqlite.part.relcli-{os.getpid()}.building"]
+
+
+# ``render.stored``: an event's stored JSON, in any key order and spacing, prints as the
+# records would print it.
+
+
+@settings(max_examples=60, deadline=None)
+@given(document=datasets(), seed=st.integers(0, 2**16), indent=st.sampled_from([None, 1, 4]))
+def test_stored_json_prints_as_the_records_do(
+    document: dict[str, Any], seed: int, indent: int | None
+) -> None:
+    rng = random.Random(seed)
+    texts = []
+    for event in document["events"]:
+        keys = list(event)
+        rng.shuffle(keys)
+        texts.append(json.dumps({k: event[k] for k in keys}, ensure_ascii=rng.random() < 0.5,
+                                indent=indent))  # fmt: skip
+    events = [Event.from_json(e) for e in document["events"]]
+    listing = Listing("event", events, None)  # type: ignore[arg-type]
+    options = RenderOptions(width=100, styled=False, color=False)
+    assert "".join(stored.json_lines(texts)) == jsonl_format.render(listing, options)
+    assert "".join(stored.json_array(texts)) == json_format.render(listing, options)
+
+
+def test_stored_json_of_hostile_text_is_escaped_as_ever() -> None:
+    event = json.loads(MINI.read_text(encoding="utf-8"))["events"][0]
+    event["summary"] = 'bell \x07 del \x7f bidi \u202e sep \u2028 tab \t quote " é'
+    text = json.dumps(event)
+    listing = Listing("event", [Event.from_json(event)], None)  # type: ignore[arg-type]
+    options = RenderOptions(width=100, styled=False, color=False)
+    assert "".join(stored.json_lines([text])) == jsonl_format.render(listing, options)
+    assert "".join(stored.json_array([text])) == json_format.render(listing, options)
+    assert "".join(stored.json_array([])) == json_format.render(
+        Listing("event", [], None),  # type: ignore[arg-type]
+        options,
+    )
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json"])
+def test_head_gets_its_line_and_the_command_ends_quietly(tmp_path: Path, fmt: str) -> None:
+    source = _write(tmp_path, _many(20000), ".jsonl")
+    env = {
+        **os.environ,
+        "RELCLI_INDEX": "always",
+        "RELCLI_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    command = [sys.executable, "-m", "relcli", "--data", str(source), "timeline", "--format", fmt]
+    subprocess.run(command, env=env, check=True, capture_output=True)  # builds the index
+    relcli = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert relcli.stdout is not None
+    first = relcli.stdout.readline()
+    relcli.stdout.close()  # as `| head -1` does
+    assert relcli.wait(timeout=60) == 0
+    assert relcli.stderr is not None and relcli.stderr.read() == b""
+    assert first.startswith(b"{" if fmt == "jsonl" else b"[")
