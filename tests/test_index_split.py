@@ -9,6 +9,7 @@ import random
 import sqlite3
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +17,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from relcli import cache
+from relcli import cache, rules
 from relcli.errors import DataFileError
 from relcli.index import build, fastread, split
-from relcli.model import Event
+from relcli.model import Dataset, Event
 from relcli.render import Listing, RenderOptions, stored
 from relcli.render import json as json_format
 from relcli.render import jsonl as jsonl_format
+from relcli.vocabulary import KINDS, TAGS
 from tests.conftest import MINI
 from tests.test_hardening import datasets
 from tests.test_index import _to_jsonl
@@ -242,3 +244,23 @@ def test_head_gets_its_line_and_the_command_ends_quietly(tmp_path: Path, fmt: st
     assert relcli.wait(timeout=60) == 0
     assert relcli.stderr is not None and relcli.stderr.read() == b""
     assert first.startswith(b"{" if fmt == "jsonl" else b"[")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    document=datasets(),
+    low=st.none() | st.dates(min_value=date(1700, 1, 1), max_value=date(2030, 12, 31)),
+    high=st.none() | st.dates(min_value=date(1700, 1, 1), max_value=date(2030, 12, 31)),
+    kinds=st.lists(st.sampled_from(KINDS), max_size=2),
+    tags=st.lists(st.sampled_from(TAGS), max_size=1),
+)
+def test_a_dataset_not_yet_built_builds_only_candidates_and_the_same_ones(
+    document: dict[str, Any], low: date | None, high: date | None, kinds: list[str], tags: list[str]
+) -> None:
+    """The bundled data's cache: events are built from the document only if they can match."""
+    lazy = Dataset.from_json(document)
+    built, problems = rules.build(document)
+    assert built is not None and not problems
+    question = {"start": low, "end": high, "kinds": kinds, "tags": tags}
+    assert lazy.candidates(**question) == built.candidates(**question)
+    assert lazy._events is None  # nothing else was built
