@@ -104,8 +104,8 @@ def _fast(path: Path, builder: Builder, progress: Callable[[int], None]) -> None
         return
     if path.suffix == ".jsonl":
         with path.open("rb") as handle:
-            lines = _counting(handle, progress)  # type: ignore[arg-type]
-            for part in fastread.read_lines(lines):  # type: ignore[arg-type]
+            blocks = fastread.blocks_of(handle)
+            for part in fastread.read_lines(blocks, on_block=progress):
                 if isinstance(part, Batch):
                     builder.add_batch(part)
                 else:

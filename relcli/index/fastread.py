@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
-from typing import Literal
+from typing import BinaryIO, Literal
 
 import msgspec
 
@@ -107,49 +107,113 @@ class _LineEvent(TypedEvent, kw_only=True):
 _decode_line_event = msgspec.json.Decoder(_LineEvent).decode
 
 
+_decode_line_events = msgspec.json.Decoder(_LineEvent).decode_lines
+_REFUSED = (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, RecursionError)
+
+
+def blocks_of(handle: BinaryIO, stop: int | None = None, size: int = 1 << 20) -> Iterator[bytes]:
+    """A file read in blocks of ``size`` bytes, up to byte ``stop`` (else its end)."""
+    left = stop
+    while left is None or left > 0:
+        block = handle.read(size if left is None else min(size, left))
+        if not block:
+            return
+        if left is not None:
+            left -= len(block)
+        yield block
+
+
 def read_lines(
-    lines: Iterable[bytes],
+    blocks: Iterable[bytes],
     size: int = 20_000,
     *,
     counts: dict[str, int] | None = None,
     ends: bool = True,
+    on_block: Callable[[int], None] | None = None,
+    bom: bool = True,
 ) -> Iterator[Batch | Item]:
-    """A JSON Lines file: its event lines in vetted runs, every other line as the items
-    ``datastream.stream_jsonl`` gives. ``GiveUp`` at the first line that is not JSON or an
-    event that is not vouched for. ``counts`` (records per array) is filled as lines are read;
-    ``ends``: the items that end the arrays last (a part of a file, ``split``, leaves them out).
+    """A JSON Lines file, given as blocks of its bytes: its event lines in vetted runs, every
+    other line as the items ``datastream.stream_jsonl`` gives. ``GiveUp`` at the first line
+    that is not JSON or an event that is not vouched for. ``counts`` (records per array) is
+    filled as lines are read; ``ends``: the items that end the arrays last (a part of a file,
+    ``split``, leaves them out); ``on_block``: called with the bytes read so far; ``bom``: the
+    blocks begin the file, so a byte order mark there is skipped.
+
+    Runs of event lines are decoded by msgspec in one call (``decode_lines``); a run holding
+    anything else (a blank line, an actor, a quote) is read line by line.
     """
     counts = dict.fromkeys(ARRAYS, 0) if counts is None else counts
     events: list[TypedEvent] = []
     texts: list[str] = []
     numbers: list[int] = []
     position = number = 0
-    for number, line in enumerate(lines, start=1):
-        if number == 1 and line.startswith(b"\xef\xbb\xbf"):
-            line = line[3:]
-        try:
-            event = _decode_line_event(line)
-        except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, RecursionError):
-            if not line.strip():
-                continue
+
+    def batch() -> Batch:
+        nonlocal events, texts, numbers, position
+        run = vet(range(position, position + len(events)), events, texts, numbers)
+        position += len(events)
+        events, texts, numbers = [], [], []
+        return run
+
+    for lines in _lines(blocks, on_block, bom):
+        for first in range(0, len(lines), size):
+            group = lines[first : first + size]
             try:
-                record = json.loads(line)
-            except (ValueError, RecursionError):
-                raise GiveUp from None
-            if type(record) is dict and record.get("type") == "event":
-                raise GiveUp from None  # an event msgspec refused: the plain way words why
-            yield from jsonl_items(record, number, line.decode("utf-8"), counts)
-            continue
-        events.append(event)
-        texts.append(line.decode("utf-8"))  # every string was decoded: valid UTF-8
-        numbers.append(number)
-        if len(events) == size:
-            yield vet(range(position, position + size), events, texts, numbers)
-            position += size
-            events, texts, numbers = [], [], []
+                decoded = _decode_line_events(b"\n".join(group))
+            except _REFUSED:
+                decoded = []
+            # One event per line (no blank line, so no line held two): the usual case.
+            if len(decoded) == len(group) and all(map(bytes.strip, group)):
+                if events:
+                    yield batch()
+                events, texts = decoded, list(map(bytes.decode, group))  # valid: decoded
+                numbers = list(range(number + 1, number + len(group) + 1))
+                number += len(group)
+                yield batch()
+                continue
+            for line in group:
+                number += 1
+                try:
+                    event = _decode_line_event(line)
+                except _REFUSED:
+                    if not line.strip():
+                        continue
+                    try:
+                        record = json.loads(line)
+                    except (ValueError, RecursionError):
+                        raise GiveUp from None
+                    if type(record) is dict and record.get("type") == "event":
+                        raise GiveUp from None  # refused by msgspec: the plain way words why
+                    yield from jsonl_items(record, number, line.decode("utf-8"), counts)
+                    continue
+                events.append(event)
+                texts.append(line.decode("utf-8"))  # every string was decoded: valid UTF-8
+                numbers.append(number)
+                if len(events) == size:
+                    yield batch()
     if events:
-        yield vet(range(position, position + len(events)), events, texts, numbers)
-    counts["events"] = position + len(events)
+        yield batch()
+    counts["events"] = position
     counts["lines"] = number
     if ends:
         yield from (ArrayEnd(array) for array in ARRAYS)
+
+
+def _lines(
+    blocks: Iterable[bytes], on_block: Callable[[int], None] | None, bom: bool
+) -> Iterator[list[bytes]]:
+    """The complete lines of each block (without their newline), the first without a BOM."""
+    carry = b""
+    done = 0
+    first = bom
+    for block in blocks:
+        done += len(block)
+        if first:
+            block, first = block.removeprefix(b"\xef\xbb\xbf"), False
+        lines = (carry + block).split(b"\n")
+        carry = lines.pop()
+        if on_block is not None:
+            on_block(done)
+        yield lines
+    if carry:
+        yield [carry]

@@ -71,7 +71,10 @@ def rows_of(content: tuple[Any, ...], bodies: Sequence[Any] | None) -> Iterator[
         texts = [bytes(bodies[position]).decode("utf-8") for position in content[0]]
     columns = [repeat(None) if c is None else c for c in content]
     columns[8:11] = map(piped, columns[8:11])  # tags, actors, treaties
-    return zip(*columns, map(ascii_only, texts), texts, strict=False)  # None: repeat()
+    # Each text is a whole JSON object, so an escape cannot span two of them: if the run as
+    # one text is plain ASCII, each is (the usual case, checked once).
+    plain = repeat(True) if ascii_only("".join(texts)) else map(ascii_only, texts)
+    return zip(*columns, plain, texts, strict=False)  # None: repeat()
 
 
 def _insert_all(
