@@ -38,7 +38,7 @@ CREATE TABLE records (kind TEXT, pos INTEGER, id TEXT, body TEXT, PRIMARY KEY (k
 CREATE TABLE event_treaties (treaty TEXT, pos INTEGER);
 """
 INDEXES = """
-CREATE INDEX events_order ON events (start, precision, id);
+CREATE INDEX events_order ON events (start);
 CREATE INDEX event_treaties_treaty ON event_treaties (treaty);
 """
 PRAGMAS = "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-65536;"
