@@ -7,7 +7,7 @@ treaty_by_name``...), as the command line has always asked for them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from itertools import islice
 from typing import Any, ClassVar
@@ -327,6 +327,11 @@ def _finish(records: list, limit: int | None, reverse: bool) -> list:
 def events_matching(dataset: Records, wanted: EventFilter) -> list[Event]:
     """The events ``wanted`` accepts, in order, up to its limit: the dataset narrows them
     (in SQL, for an index), the rules of ``EventFilter.accepts`` decide."""
+    return list(iter_events_matching(dataset, wanted))
+
+
+def iter_events_matching(dataset: Records, wanted: EventFilter) -> Iterator[Event]:
+    """``events_matching`` one by one, as the dataset finds them (a listing can start)."""
     start, end = _bounds(wanted)
     candidates = dataset.candidates(
         start=start,
@@ -338,13 +343,8 @@ def events_matching(dataset: Records, wanted: EventFilter) -> list[Event]:
         texts=[fold(text) for text in wanted.searches],
         reverse=wanted.reverse,
     )
-    found: list[Event] = []
-    for event in candidates:
-        if wanted.limit is not None and len(found) >= wanted.limit:
-            break
-        if wanted.accepts(event):
-            found.append(event)
-    return found
+    accepted = filter(wanted.accepts, candidates)
+    return accepted if wanted.limit is None else islice(accepted, wanted.limit)
 
 
 def event_texts_matching(dataset: Records, wanted: EventFilter) -> Iterable[str] | None:

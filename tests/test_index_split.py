@@ -264,3 +264,21 @@ def test_a_dataset_not_yet_built_builds_only_candidates_and_the_same_ones(
     question = {"start": low, "end": high, "kinds": kinds, "tags": tags}
     assert lazy.candidates(**question) == built.candidates(**question)
     assert lazy._events is None  # nothing else was built
+
+
+@pytest.mark.parametrize("engine", ["never", "always"])
+def test_a_streamed_timeline_is_the_timeline_laid_out_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], engine: str
+) -> None:
+    """To a pipe, a timeline is written a few years at a time; the text is the same."""
+    from relcli.cli import main, output
+
+    source = _write(tmp_path, _many(600, seed=7), ".json")
+    monkeypatch.setenv("RELCLI_INDEX", engine)
+    texts = []
+    for runs in [(3, 40), (10**9, 10**9)]:
+        monkeypatch.setattr(output, "ROWS_AT_ONCE", runs)
+        assert main(["--data", str(source), "timeline", "--reverse"]) == 0
+        texts.append(capsys.readouterr().out)
+    assert texts[0] == texts[1]
+    assert texts[0].count("────") > 100  # many years, so many runs

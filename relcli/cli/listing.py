@@ -53,7 +53,7 @@ from .options import (
     checked_text,
     text_option,
 )
-from .output import emit, stream
+from .output import emit, note, render_options, stream, stream_rows
 
 
 @app.command()
@@ -126,10 +126,16 @@ def timeline(
 
             stream((stored.json_lines if name == "jsonl" else stored.json_array)(texts))
             return
+    words = search_words(search)
+    if name == "table" and not (short or fields or jq or csv_raw or render_options().styled):
+        # To a pipe: rows as the events are found (| head), a few years at a time.
+        if stream_rows(query.iter_events_matching(dataset, wanted), dataset, words):
+            return
+        note("relcli: nothing matched")
+        return
     events = query.events_matching(dataset, wanted)
     total = len(events)
     events = events[:limit] if limit is not None else events
-    words = search_words(search)
     emit(Listing("event", events, dataset, words), out, len(events), total)
 
 

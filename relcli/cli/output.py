@@ -86,6 +86,32 @@ def stream(chunks: Iterable[str]) -> None:
         write(_for_terminal("".join(pending)))
 
 
+ROWS_AT_ONCE = (100, 1000)  # events laid out together as a listing streams: first, then each
+
+
+def stream_rows(events: Iterable[Any], dataset: Any, words: Any) -> bool:
+    """A timeline to a pipe, written as the events are found, so the first rows come before
+    the last are read (``| head`` ends at once): runs of about ``ROWS_AT_ONCE`` events, cut
+    between years (a year's rows are laid out together, so the text is the same as at once).
+    False if there were none."""
+    from itertools import groupby
+
+    from ..render import Listing
+    from ..render.table import render
+
+    options = render_options()
+    size, run = ROWS_AT_ONCE[0], []
+    written = False
+    for _, year in groupby(events, key=lambda e: e.date.year):
+        run += year
+        if len(run) >= size:
+            write(render(Listing("event", run, dataset, words), options))
+            size, run, written = ROWS_AT_ONCE[1], [], True
+    if run:
+        write(render(Listing("event", run, dataset, words), options))
+    return written or bool(run)
+
+
 def silence_stdout() -> None:
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
