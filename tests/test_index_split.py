@@ -103,11 +103,12 @@ def test_a_long_file_is_read_in_two_halves_into_one_index(
 
 @pytest.mark.parametrize("suffix", [".json", ".jsonl"])
 @pytest.mark.parametrize("repeat", ["id", "title"])
+@pytest.mark.parametrize("where", [1, 1500, 2005])  # first half, second half, next to it
 def test_repeats_across_the_halves_get_the_plain_messages(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str, repeat: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str, repeat: str, where: int
 ) -> None:
     document = _many(2000)
-    first, last = document["events"][1], document["events"][-1]
+    first, last = document["events"][where], document["events"][-1]
     if repeat == "id":
         last["id"] = first["id"]
     else:

@@ -293,12 +293,16 @@ class Builder:
             self.writer = kind(self.temporary, bodies=self.bodies)
         return self.writer
 
-    def repeats_possible(self) -> bool:
+    def repeats_possible(self, *others: Any) -> bool:
         """In ``quick`` mode: whether two events may share an id, or a date and title (their
-        hashes do); the caller then reads the file the plain way, which says which."""
-        return len(set(self.id_hashes)) != len(self.id_hashes) or len(
-            set(self.title_hashes)
-        ) != len(self.title_hashes)
+        hashes do), here or between here and ``others`` (another part's id and title hashes);
+        the caller then reads the file the plain way, which says which."""
+        theirs = others or (None, None)
+        for own, other in zip((self.id_hashes, self.title_hashes), theirs, strict=True):
+            seen = set(own)
+            if len(seen) != len(own) or (other is not None and not seen.isdisjoint(other)):
+                return True
+        return False
 
     def _merge_parts(self, db: sqlite3.Connection) -> None:
         """Copy the events of each part (``split``) in, after this builder's own."""

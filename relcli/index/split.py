@@ -188,14 +188,12 @@ class _Part:
             raise sqlite3.OperationalError(reply[1])
         summary: dict[str, Any] = reply[1]
         builder.parts[-1] = (self.path, first or 0)
-        builder.id_hashes.frombytes(summary["ids"])
-        builder.title_hashes.frombytes(summary["titles"])
+        if builder.repeats_possible(array("q", summary["ids"]), array("q", summary["titles"])):
+            raise GiveUp
         builder.actor_refs |= summary["actor_refs"]
         builder.treaty_refs |= summary["treaty_refs"]
         builder.count += summary["count"]
         builder.span = max(builder.span, summary["span"])
-        if builder.repeats_possible():
-            raise GiveUp
         return summary
 
     def abort(self) -> None:
@@ -228,6 +226,8 @@ def _child(
         part.direct = part.quick = True
         try:
             summary = work(part)
+            if part.repeats_possible():  # within this half: the other half checks across
+                raise GiveUp
             if part.writer is not None:
                 part.writer.close()
             _write_links(part)
