@@ -234,7 +234,7 @@ def main() -> None:
                         *peers,
                         "relcli first run",
                         "relcli later run",
-                        "relcli later run, `| head -1`",
+                        "relcli later run, first line (head -1)",
                     ]
                 }
                 jobs: list[tuple[str, Callable[[], tuple[float, float]]]] = []
@@ -253,7 +253,10 @@ def main() -> None:
                 # Streaming: the first line of the same answer, as `| head -1` takes it.
                 head = ["sh", "-c", f"{shlex.join(timeline)} | head -1"]
                 jobs.append(
-                    ("relcli later run, `| head -1`", lambda h=head, s=shared: measure(h, s))
+                    (
+                        "relcli later run, first line (head -1)",
+                        lambda h=head, s=shared: measure(h, s),
+                    )
                 )
                 for _ in range(args.runs):  # one round: every tool once, alternating
                     for name, job in jobs:
