@@ -150,9 +150,9 @@ def emit(
 ) -> None:
     """Write ``document`` as ``out`` asks; ``count``: records shown (0: say nothing matched),
     ``total``: records matched before ``--limit`` (for the count line on a terminal)."""
-    from ..render import fields as field_selection
-
     if out.fields is not None:
+        from ..render import fields as field_selection
+
         if out.fields.strip() in ("", "help"):
             write("\n".join(field_selection.available(document)) + "\n")
             return
