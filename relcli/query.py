@@ -13,7 +13,17 @@ from typing import Any, ClassVar
 
 from .dates import DateRange, PartialDate
 from .errors import UnknownTerm, UsageProblem
-from .model import Actor, Event, Milestone, Quote, Records, Treaty, by_signing, chronological
+from .model import (
+    Actor,
+    Event,
+    Milestone,
+    Quote,
+    Records,
+    Selection,
+    Treaty,
+    by_signing,
+    chronological,
+)
 from .names import (  # noqa: F401 - re-exported: callers ask query for them
     Period,
     actor_by_name,
@@ -201,9 +211,9 @@ def vocabulary_counts(dataset: Records, what: str) -> list[tuple[str, str, int]]
 
     meanings = TAG_MEANINGS if what == "tag" else KIND_MEANINGS
     counts = dict.fromkeys(meanings, 0)
-    for kind, tags in dataset.kinds_and_tags():
-        for term in tags if what == "tag" else (kind,):
-            counts[term] = counts.get(term, 0) + 1
+    field = "tags" if what == "tag" else "kinds"
+    for term, n in getattr(dataset.tally(Selection(), (field,)), field).items():
+        counts[term] = counts.get(term, 0) + n
     return sorted(
         ((term, meanings.get(term, ""), n) for term, n in counts.items()),
         key=lambda item: (-item[2], item[0]),
@@ -285,27 +295,27 @@ class EventFilter(Bundle):
     not_kinds: tuple[str, ...]  # an event must be none of them
     not_actors: tuple[str, ...]  # ids; an event must involve none of them
 
+    def selection(self) -> Selection:
+        """What of this filter an engine judges from an event's fields: all but the searches."""
+        return Selection(
+            after=self.start.start if self.start else None,
+            before=self.end.end if self.end else None,
+            periods=self.periods,
+            kinds=self.kinds,
+            not_kinds=self.not_kinds,
+            tags=self.tags,
+            any_tags=self.any_tags,
+            not_tags=self.not_tags,
+            actors=self.actors,
+            not_actors=self.not_actors,
+            treaties=self.treaties,
+        )
+
     def accepts(self, event: Event) -> bool:
-        if not within(event.range, self.start, self.end):
-            return False
-        if self.periods and not any(event.range.overlaps(p) for p in self.periods):
-            return False
-        if self.kinds and event.kind not in self.kinds:
-            return False
-        if event.kind in self.not_kinds:
-            return False
-        if any(a not in event.actors for a in self.actors):
-            return False
-        if any(a in event.actors for a in self.not_actors):
-            return False
-        if any(t not in event.tags for t in self.tags):
-            return False
-        if self.any_tags and not any(t in event.tags for t in self.any_tags):
-            return False
-        if any(t in event.tags for t in self.not_tags):
-            return False
-        if any(t not in event.treaties for t in self.treaties):
-            return False
+        return self.selection().accepts(event) and self.found_in(event)
+
+    def found_in(self, event: Event) -> bool:
+        """Whether every search text occurs in the event's title or summary."""
         return all(_contains(fold(text), event.title, event.summary) for text in self.searches)
 
 
@@ -425,11 +435,12 @@ def events_matching(dataset: Records, wanted: EventFilter) -> list[Event]:
         texts=[fold(text) for text in wanted.searches],
         reverse=wanted.reverse,
     )
+    selection = wanted.selection()
     found: list[Event] = []
     for event in candidates:
         if wanted.limit is not None and len(found) >= wanted.limit:
             break
-        if wanted.accepts(event):
+        if selection.accepts(event) and wanted.found_in(event):
             found.append(event)
     return found
 

@@ -19,7 +19,7 @@ from relcli import cache, store
 from relcli.cli import main
 from relcli.datastream import ArrayEnd, Element, Value, stream_json
 from relcli.dates import DateRange
-from relcli.model import Records, chronological
+from relcli.model import Records, Selection, chronological
 from tests.conftest import MINI
 from tests.test_hardening import datasets, partials
 from tests.test_installed import command, env
@@ -369,13 +369,13 @@ def test_both_datasets_offer_the_whole_interface(
     monkeypatch.setenv("RELCLI_INDEX", mode)
     dataset = store.load(MINI)
     members = {n for n in vars(Records) if not n.startswith("_")} | set(Records.__annotations__)
-    assert members >= {"candidates", "count_overlapping", "kinds_and_tags", "event_by_id"}
+    assert members >= {"candidates", "count_overlapping", "tally", "event_by_id"}
     assert not {m for m in members if not hasattr(dataset, m)}
     middle = DateRange(date(1990, 1, 1), date(2013, 12, 31))
     assert dataset.count_overlapping(middle) == 4
     assert [e.id for e in dataset.candidates(start=date(2014, 1, 1))] == [
         e.id for e in chronological(dataset.events) if e.range.end >= date(2014, 1, 1)
     ]
-    assert sorted(kind for kind, _ in dataset.kinds_and_tags()) == sorted(
+    assert sorted(dataset.tally(Selection()).kinds.elements()) == sorted(
         e.kind for e in dataset.events
     )

@@ -74,7 +74,47 @@ def selected_events(
     limit: int | None = None,
     reverse: bool = False,
 ) -> tuple[Dataset, list[Event]]:
-    """The events the timeline filters select (shared by timeline, export and stats)."""
+    """The events the timeline filters select (shared by timeline and export)."""
+    dataset, wanted = event_filter(
+        ctx,
+        start=start,
+        end=end,
+        during=during,
+        actor=actor,
+        not_actor=not_actor,
+        tag=tag,
+        any_tag=any_tag,
+        not_tag=not_tag,
+        kind=kind,
+        not_kind=not_kind,
+        treaty=treaty,
+        search=search,
+        limit=limit,
+        reverse=reverse,
+    )
+    return dataset, query.events_matching(dataset, wanted)
+
+
+def event_filter(
+    ctx: typer.Context,
+    *,
+    start: str | None = None,
+    end: str | None = None,
+    during: str | None = None,
+    actor: list[str] | None = None,
+    not_actor: list[str] | None = None,
+    tag: list[str] | None = None,
+    any_tag: list[str] | None = None,
+    not_tag: list[str] | None = None,
+    kind: list[str] | None = None,
+    not_kind: list[str] | None = None,
+    treaty: list[str] | None = None,
+    search: list[str] | None = None,
+    limit: int | None = None,
+    reverse: bool = False,
+) -> tuple[Dataset, query.EventFilter]:
+    """The dataset, and the timeline filters as the core's ``EventFilter`` (errors name the
+    option)."""
     period = date_bounds(start, end)
     dataset = state_of(ctx).dataset
     wanted = query.EventFilter(
@@ -93,7 +133,7 @@ def selected_events(
         limit=limit,
         reverse=reverse,
     )
-    return dataset, query.events_matching(dataset, wanted)
+    return dataset, wanted
 
 
 def terms(named: Any, values: list[str] | None) -> tuple[str, ...]:

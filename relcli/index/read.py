@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import functools
 import json
+from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..dates import DateRange
-from ..model import SCHEMA_VERSION, Actor, Dataset, Era, Event, Quote, Treaty
+from ..model import SCHEMA_VERSION, Actor, Dataset, Era, Event, Quote, Selection, Tally, Treaty
 
 if TYPE_CHECKING:
     import sqlite3
@@ -122,9 +123,44 @@ class IndexedDataset:
                 found[event.id] = event
         return list(found.values())
 
-    def kinds_and_tags(self) -> Iterator[tuple[str, list[str]]]:
-        for kind, tags in self.db.execute("SELECT kind, tags FROM events"):
-            yield kind, [t for t in tags.split("|") if t]
+    def tally(
+        self,
+        selection: Selection,
+        counting: Collection[str] = Tally.STATS,
+        *,
+        ordered: bool = False,
+    ) -> Tally:
+        """See ``model.Records.tally``: one pass over the selected rows' columns, each column
+        concatenated in SQL and counted by ``Counter`` (per row, either costs more than the
+        pass itself: a GROUP BY sorts, a Python loop builds a tuple); no event is built."""
+        wanted = [f for f in Tally._fields if f in counting]
+        if not wanted:
+            return Tally(Counter(), Counter(), Counter(), Counter())
+        where, params = _selection_where(selection)
+        # Given a lower bound, SQLite walks the index on "end" and reads the table row by row in
+        # its order: 3 times slower than reading it whole, when more than a quarter is wanted.
+        starts = [p.start for p in selection.periods]
+        low = max(filter(None, (selection.after, min(starts, default=None))), default=None)
+        if low is not None and self._selective(low.isoformat()):
+            rows = "events INDEXED BY events_end"
+        else:
+            rows = "events NOT INDEXED"
+        if where:
+            rows += " WHERE " + " AND ".join(where)
+        if ordered:
+            rows = f"(SELECT {_TALLY_COLUMNS} FROM {rows} ORDER BY start, precision, id)"
+        listed = ", ".join(f"group_concat({_TALLIED[f]})" for f in wanted)
+        found = self.db.execute(f"SELECT {listed} FROM {rows}", params).fetchone()
+        counts = {
+            f: Counter(text.split("|" if f == "actors" else ",") if text else ())
+            for f, text in zip(wanted, found, strict=True)
+        }
+        if "years" in counts:
+            counts["years"] = Counter({(int(k[:4]), k[4:]): n for k, n in counts["years"].items()})
+        if "tags" in counts:
+            counts["tags"] = _unpiped(counts["tags"])
+        counts.get("actors", Counter()).pop("", None)
+        return Tally(*(counts.get(f, Counter()) for f in Tally._fields))
 
     def candidates(
         self,
@@ -141,24 +177,16 @@ class IndexedDataset:
         reverse: bool = False,
     ) -> Iterator[Event]:
         """See ``model.Records.candidates``: SQL narrows, callers apply the exact rules."""
-        where: list[str] = []
-        params: list[Any] = []
-        if start:
-            where.append('"end" >= ?')
-            params.append(start.isoformat())
-        if end:
-            where.append("start <= ?")
-            params.append(end.isoformat())
-        if kinds:
-            where.append(f"kind IN ({','.join('?' * len(kinds))})")
-            params += list(kinds)
-        for treaty in treaties:  # the link table finds them without reading every event
-            where.append("pos IN (SELECT pos FROM event_treaties WHERE treaty = ?)")
-            params.append(treaty)
-        for column, values in (("tags", tags), ("actors", actors)):
-            for value in values:
-                where.append(f"instr({column}, ?) > 0")
-                params.append(f"|{value}|")
+        where, params = _selection_where(
+            Selection(
+                after=start,
+                before=end,
+                kinds=tuple(kinds),
+                tags=tuple(tags),
+                actors=tuple(actors),
+                treaties=tuple(treaties),
+            )
+        )
         for word in (w for text in texts for w in text.split()):
             # The folded text's words all occur in the record's JSON, unless the JSON has
             # characters folding would change (accents, dashes): those rows always pass.
@@ -194,6 +222,70 @@ class IndexedDataset:
         sql += f" ORDER BY start {order}, precision {order}, id {order}"
         for (body,) in self.db.execute(sql, params):
             yield Event.from_json(_decode(body))
+
+
+_TALLIED = {  # what ``tally`` concatenates for each counter, and with what between
+    "years": "substr(start, 1, 4) || tone, ','",  # start is an ISO day: 4 digits of year first
+    "kinds": "kind, ','",
+    "tags": "tags, ','",  # each list whole: few lists repeat, and each is split once
+    "actors": "actors, ''",  # every value apart: lists of actors seldom repeat
+}
+_TALLY_COLUMNS = "start, tone, kind, tags, actors"
+
+
+def _unpiped(lists: Counter[str]) -> Counter[str]:
+    """How often each value occurs, from how often each "|a|b|" list of them does (far fewer
+    lists than events, usually: splitting each once is cheaper than splitting every event's).
+    Values are first met in the order of the lists, as ``Tally`` needs."""
+    found: Counter[str] = Counter()
+    for listed, n in lists.items():
+        for value in listed[1:-1].split("|"):
+            if value:
+                found[value] += n
+    return found
+
+
+def _selection_where(selection: Selection) -> tuple[list[str], list[Any]]:
+    """SQL conditions (and their parameters) that hold exactly for the events ``selection``
+    accepts: each condition of ``Selection.accepts``, on the columns that hold those fields."""
+    where: list[str] = []
+    params: list[Any] = []
+    if selection.after:
+        where.append('"end" >= ?')
+        params.append(selection.after.isoformat())
+    if selection.before:
+        where.append("start <= ?")
+        params.append(selection.before.isoformat())
+    if selection.periods:  # within the span of all (an index may find those), and one of them
+        where += ['"end" >= ?', "start <= ?"]
+        params += [
+            min(p.start for p in selection.periods).isoformat(),
+            max(p.end for p in selection.periods).isoformat(),
+        ]
+        where.append(
+            "(" + " OR ".join(['("end" >= ? AND start <= ?)'] * len(selection.periods)) + ")"
+        )
+        for period in selection.periods:
+            params += [period.start.isoformat(), period.end.isoformat()]
+    if selection.kinds:
+        where.append(f"kind IN ({','.join('?' * len(selection.kinds))})")
+        params += list(selection.kinds)
+    if selection.not_kinds:
+        where.append(f"kind NOT IN ({','.join('?' * len(selection.not_kinds))})")
+        params += list(selection.not_kinds)
+    for treaty in selection.treaties:  # the link table finds them without reading every event
+        where.append("pos IN (SELECT pos FROM event_treaties WHERE treaty = ?)")
+        params.append(treaty)
+    for column, every, none in (
+        ("tags", selection.tags, selection.not_tags),
+        ("actors", selection.actors, selection.not_actors),
+    ):
+        where += [f"instr({column}, ?) > 0"] * len(every) + [f"instr({column}, ?) = 0"] * len(none)
+        params += [f"|{value}|" for value in (*every, *none)]
+    if selection.any_tags:
+        where.append("(" + " OR ".join(["instr(tags, ?) > 0"] * len(selection.any_tags)) + ")")
+        params += [f"|{tag}|" for tag in selection.any_tags]
+    return where, params
 
 
 def _decode(body: str) -> Any:

@@ -21,6 +21,7 @@ from .schema import (
     TONES,
     TREATY_KEYS,
 )
+from .selection import Selection, Tally
 
 __all__ = [
     "ACTOR_KEYS",
@@ -43,7 +44,9 @@ __all__ = [
     "Quote",
     "Records",
     "Role",
+    "Selection",
     "Source",
+    "Tally",
     "Treaty",
     "by_signing",
     "chronological",

@@ -15,6 +15,7 @@ from typing import Any, Protocol, TypeVar
 from ..dates import DateRange, PartialDate
 from .records import Actor, Era, Event, Quote, Treaty
 from .schema import JSON, SCHEMA_VERSION
+from .selection import Selection, Tally
 
 # The orders of records, for listings and for the canonical form of a file.
 
@@ -86,8 +87,15 @@ class Records(Protocol):
         """How many events overlap ``period``."""
         ...
 
-    def kinds_and_tags(self) -> Iterable[tuple[str, Sequence[str]]]:
-        """(kind, tags) of every event."""
+    def tally(
+        self,
+        selection: Selection,
+        counting: Collection[str] = Tally.STATS,
+        *,
+        ordered: bool = False,
+    ) -> Tally:
+        """The ``Tally`` of the events ``selection`` accepts, with the counters named in
+        ``counting`` filled; met in ``chronological`` order if ``ordered`` (else in any)."""
         ...
 
     def events_naming_treaty(self, treaty_id: str, also: Collection[str]) -> list[Event]:
@@ -211,8 +219,15 @@ class Dataset:
     def count_overlapping(self, period: DateRange) -> int:
         return sum(1 for e in self.events if e.range.overlaps(period))
 
-    def kinds_and_tags(self) -> Iterable[tuple[str, Sequence[str]]]:
-        return ((e.kind, e.tags) for e in self.events)
+    def tally(
+        self,
+        selection: Selection,
+        counting: Collection[str] = Tally.STATS,
+        *,
+        ordered: bool = False,
+    ) -> Tally:
+        events = chronological(self.events) if ordered else self.events
+        return Tally.of((e for e in events if selection.accepts(e)), counting)
 
     def events_naming_treaty(self, treaty_id: str, also: Collection[str]) -> list[Event]:
         """See ``Records``; in file order. Before the events are built, only these are:
