@@ -223,18 +223,18 @@ def search(
     period = date_bounds(start, end)
     dataset = state_of(ctx).dataset
     types = tuple(dict.fromkeys(_search_type(t) for t in kind)) if kind else searching.TYPES
-    hits = searching.search(
+    out = Output(fmt, as_json, fields, jq, short, csv_raw)
+    hits, total = searching.ranked(
         dataset,
         text,
         types,
-        None,
+        limit,
         start=period[0],
         end=period[1],
         periods=during_ranges(dataset, during),
+        count=limit is not None and counts_shown(out),
     )
     words = searching.query_words(text)
-    total, hits = len(hits), hits[:limit] if limit is not None else hits
-    out = Output(fmt, as_json, fields, jq, short, csv_raw)
     emit(SearchResults(text, words, hits, dataset), out, len(hits), total)
 
 

@@ -5,7 +5,7 @@ data file as a ``Dataset`` with ``Records``, the one interface every dataset off
 
 from __future__ import annotations
 
-from .dataset import Dataset, Records, by_signing, chronological
+from .dataset import Dataset, EventText, Records, by_signing, chronological
 from .records import Actor, Era, Event, Milestone, Quote, Role, Source, Treaty
 from .schema import (
     ACTOR_KEYS,
@@ -40,6 +40,7 @@ __all__ = [
     "Dataset",
     "Era",
     "Event",
+    "EventText",
     "Milestone",
     "Quote",
     "Records",

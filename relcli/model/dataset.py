@@ -8,7 +8,7 @@ engine questions (``candidates``, ``count_overlapping``...) in Python; and
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any, Protocol, TypeVar
 
@@ -32,6 +32,22 @@ def by_signing(treaties: Iterable[Treaty]) -> list[Treaty]:
     return sorted(
         treaties, key=lambda t: (t.signed.sort_key() if t.signed else (date.max, 0), t.id)
     )
+
+
+class EventText(Protocol):
+    """What search reads of an event (``Records.event_texts``): an ``Event`` has it all; an
+    index decodes only this much of the events it weighs."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def tags(self) -> Sequence[str]: ...
+    @property
+    def actors(self) -> Sequence[str]: ...
 
 
 class Records(Protocol):
@@ -100,6 +116,17 @@ class Records(Protocol):
 
     def events_naming_treaty(self, treaty_id: str, also: Collection[str]) -> list[Event]:
         """Events that list the treaty, or whose id is in ``also``, in no particular order."""
+        ...
+
+    def event_texts(
+        self, selection: Selection, any_of: Sequence[Sequence[tuple[str, str]]] = ()
+    ) -> Iterable[tuple[Any, EventText]]:
+        """The events ``selection`` accepts, in ``chronological`` order, as their texts, each
+        with a key for ``events_at``; ``any_of`` narrows as in ``candidates`` (a hint)."""
+        ...
+
+    def events_at(self, keys: Sequence[Any]) -> list[Event]:
+        """The events of these keys from ``event_texts``, in their order."""
         ...
 
     def to_json(self) -> JSON: ...
@@ -228,6 +255,15 @@ class Dataset:
     ) -> Tally:
         events = chronological(self.events) if ordered else self.events
         return Tally.of((e for e in events if selection.accepts(e)), counting)
+
+    def event_texts(
+        self, selection: Selection, any_of: Sequence[Sequence[tuple[str, str]]] = ()
+    ) -> Iterator[tuple[Event, Event]]:
+        """See ``Records``: each event is its own text and key; ``any_of`` is left to callers."""
+        return ((e, e) for e in chronological(self.events) if selection.accepts(e))
+
+    def events_at(self, keys: Sequence[Event]) -> list[Event]:
+        return list(keys)
 
     def events_naming_treaty(self, treaty_id: str, also: Collection[str]) -> list[Event]:
         """See ``Records``; in file order. Before the events are built, only these are:
