@@ -30,7 +30,9 @@ from typing import Any
 
 from .datafile import replace_file
 
-FORMAT = 3  # bump when the cached representation changes (3: '\\/' is not plain ASCII in the index)
+# Bump when the cached representation or the index's layout changes (3: '\\/' is not plain
+# ASCII in the index; 4: the index has each event's source URLs, "urls").
+FORMAT = 4
 INDEX_THRESHOLD = 16 * 1024 * 1024  # files this large are indexed (``index``), not cached whole
 
 

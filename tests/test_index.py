@@ -379,3 +379,33 @@ def test_both_datasets_offer_the_whole_interface(
     assert sorted(dataset.tally(Selection()).kinds.elements()) == sorted(
         e.kind for e in dataset.events
     )
+
+
+def test_an_index_of_an_older_layout_is_rebuilt_not_misread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index written before the layout changed (no urls column) carries the older
+    ``cache.FORMAT`` in its fingerprint: it is built again, never read as it is."""
+    import sqlite3
+
+    path = tmp_path / "data.json"
+    shutil.copy(MINI, path)
+    monkeypatch.setenv("RELCLI_INDEX", "always")
+    store.load(path)
+    target = cache.location(path, ".sqlite")
+    assert target is not None
+    with contextlib.closing(sqlite3.connect(target)) as db:
+        (stored,) = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+        older = json.loads(stored)
+        assert older[0] == cache.FORMAT
+        older[0] = cache.FORMAT - 1
+        db.execute("UPDATE meta SET value = ? WHERE key = 'fingerprint'", (json.dumps(older),))
+        db.execute("ALTER TABLE events DROP COLUMN urls")
+        db.commit()
+    dataset = store.load(path)
+    columns = [row[1] for row in dataset.db.execute("PRAGMA table_info(events)")]  # type: ignore[attr-defined]
+    assert "urls" in columns
+    (stored,) = dataset.db.execute(  # type: ignore[attr-defined]
+        "SELECT value FROM meta WHERE key = 'fingerprint'"
+    ).fetchone()
+    assert json.loads(stored)[0] == cache.FORMAT

@@ -258,6 +258,7 @@ class Builder:
                 batch.tags,  # lists: the writer joins them as "|a|b|"
                 batch.actors,
                 batch.treaties,
+                batch.urls,
             ),
             batch.texts,
         )

@@ -33,7 +33,8 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE events (
     pos INTEGER PRIMARY KEY, id TEXT, start TEXT, "end" TEXT, precision INTEGER,
     month INTEGER, day INTEGER, end_month INTEGER, end_day INTEGER,
-    kind TEXT, tone TEXT, tags TEXT, actors TEXT, treaties TEXT, ascii INTEGER, body TEXT);
+    kind TEXT, tone TEXT, tags TEXT, actors TEXT, treaties TEXT, urls TEXT, ascii INTEGER,
+    body TEXT);
 CREATE TABLE records (kind TEXT, pos INTEGER, id TEXT, body TEXT, PRIMARY KEY (kind, pos));
 CREATE TABLE event_treaties (treaty TEXT, pos INTEGER);
 """
@@ -42,7 +43,7 @@ CREATE INDEX events_end ON events ("end");
 CREATE INDEX event_treaties_treaty ON event_treaties (treaty);
 """
 PRAGMAS = "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-65536;"
-INSERT = "INSERT INTO events VALUES (" + ",".join("?" * 16) + ")"
+INSERT = "INSERT INTO events VALUES (" + ",".join("?" * 17) + ")"
 _END = b""  # an empty message: no more batches
 
 
@@ -58,15 +59,15 @@ def ascii_only(body: str) -> bool:
 
 
 def _rows(message: bytes, bodies: Sequence[Any] | None) -> Iterator[tuple[Any, ...]]:
-    """The rows of one message: its columns zipped, with each event's JSON and ``ascii_only``."""
+    """The rows of one message: its columns zipped, with ``ascii_only`` and each event's JSON."""
     content = marshal.loads(message)
-    content, texts = content[:14], content[14]
+    content, urls, texts = content[:14], content[14], content[15]
     if texts is None:
         assert bodies is not None
         texts = [bytes(bodies[position]).decode("utf-8") for position in content[0]]
     columns = [repeat(None) if c is None else c for c in content]
     columns[11:14] = map(piped, columns[11:14])  # tags, actors, treaties
-    return zip(*columns, map(ascii_only, texts), texts, strict=False)  # None: repeat()
+    return zip(*columns, urls, map(ascii_only, texts), texts, strict=False)  # None: repeat()
 
 
 def _insert_all(
@@ -177,9 +178,10 @@ class EventWriter:
     def put_columns(
         self, columns: tuple[list[Any] | None, ...], texts: list[str] | None = None
     ) -> None:
-        """The first 14 columns of a run of events, each a list (None: all None; tags, actors
-        and treaties as lists, joined here), and the events' JSON texts — or None, and the
-        writer takes each from ``bodies``. The writer adds whether each text is ASCII."""
+        """The columns of a run of events but ascii and body, each a list (None: all None;
+        tags, actors and treaties as lists, joined here; urls last), and the events' JSON texts
+        — or None, and the writer takes each from ``bodies``. The writer adds whether each
+        text is ASCII."""
         self._send(marshal.dumps((*columns, texts)))
 
     def _send(self, message: bytes) -> None:
