@@ -181,6 +181,32 @@ class IndexedDataset:
             found.update((pos, Event.from_json(_decode(body))) for pos, body in rows)
         return [found[key] for key in keys]
 
+    def event_urls(self, since: int) -> tuple[Counter[str], Counter[str]]:
+        """See ``model.Records.event_urls``: the urls column, concatenated in SQL and counted
+        by ``Counter`` (few events cite a list of their own)."""
+        every, recent = self.db.execute(
+            "SELECT group_concat(urls, char(30)),"
+            " group_concat(CASE WHEN start >= ? THEN urls END, char(30)) FROM events NOT INDEXED",
+            (f"{since:04d}-01-01",),  # the first day of an event's date: in its year
+        ).fetchone()
+        return (
+            Counter(every.split("\x1e") if every is not None else ()),
+            Counter(recent.split("\x1e") if recent is not None else ()),
+        )
+
+    def events_citing(self, url_lists: Collection[str]) -> list[str]:
+        wanted = list(url_lists)
+        found: list[str] = []
+        for first in range(0, len(wanted), _RUN):
+            run = wanted[first : first + _RUN]
+            marks = ",".join("?" * len(run))
+            (ids,) = self.db.execute(  # concatenated: a synthetic file lists every event here
+                f"SELECT group_concat(id, char(30)) FROM events NOT INDEXED WHERE urls IN ({marks})",
+                run,
+            ).fetchone()
+            found += ids.split("\x1e") if ids is not None else []
+        return found
+
     def _rows(self, selection: Selection, where: list[str]) -> str:
         """``events`` read through the index on "end" when it narrows to a few, else whole
         (given a lower bound, SQLite would walk that index and read the table row by row in

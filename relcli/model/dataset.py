@@ -8,6 +8,7 @@ engine questions (``candidates``, ``count_overlapping``...) in Python; and
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any, Protocol, TypeVar
@@ -127,6 +128,15 @@ class Records(Protocol):
 
     def events_at(self, keys: Sequence[Any]) -> list[Event]:
         """The events of these keys from ``event_texts``, in their order."""
+        ...
+
+    def event_urls(self, since: int) -> tuple[Counter[str], Counter[str]]:
+        """How many events cite each list of source URLs (``urls_of``), and how many of those
+        dated in ``since`` or later do."""
+        ...
+
+    def events_citing(self, url_lists: Collection[str]) -> list[str]:
+        """The ids of the events whose list of source URLs is one of ``url_lists``."""
         ...
 
     def to_json(self) -> JSON: ...
@@ -265,6 +275,20 @@ class Dataset:
     def events_at(self, keys: Sequence[Event]) -> list[Event]:
         return list(keys)
 
+    def event_urls(self, since: int) -> tuple[Counter[str], Counter[str]]:
+        every: Counter[str] = Counter()
+        recent: Counter[str] = Counter()
+        for event in self.events:
+            urls = urls_of(event)
+            every[urls] += 1
+            if event.date.year >= since:
+                recent[urls] += 1
+        return every, recent
+
+    def events_citing(self, url_lists: Collection[str]) -> list[str]:
+        wanted = set(url_lists)
+        return [e.id for e in self.events if urls_of(e) in wanted]
+
     def events_naming_treaty(self, treaty_id: str, also: Collection[str]) -> list[Event]:
         """See ``Records``; in file order. Before the events are built, only these are:
         ``treaty INF`` needs 7 of 412."""
@@ -350,6 +374,12 @@ class Dataset:
         dataset._actors = dataset._treaties = dataset._events = None
         dataset._quotes = dataset._eras = None
         return dataset
+
+
+def urls_of(event: Event) -> str:
+    """An event's source URLs in the order cited, joined by newlines (a URL holds no white
+    space): how an index stores them, and how ``Records.event_urls`` counts them."""
+    return "\n".join(source.url for source in event.sources)
 
 
 def _on(when: PartialDate | None, month_day: tuple[int, int]) -> bool:
