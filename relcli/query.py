@@ -411,8 +411,9 @@ def _bounds(wanted: EventFilter) -> tuple[date | None, date | None]:
     return low, high
 
 
-def count_overlapping(dataset: Records, period: DateRange) -> int:
-    return dataset.count_overlapping(period)
+def count_overlapping(dataset: Records, periods: Sequence[DateRange]) -> list[int]:
+    """How many events overlap each of ``periods``."""
+    return dataset.count_overlapping(periods)
 
 
 def _finish(records: list, limit: int | None, reverse: bool) -> list:

@@ -372,7 +372,12 @@ def test_both_datasets_offer_the_whole_interface(
     assert members >= {"candidates", "count_overlapping", "tally", "event_by_id"}
     assert not {m for m in members if not hasattr(dataset, m)}
     middle = DateRange(date(1990, 1, 1), date(2013, 12, 31))
-    assert dataset.count_overlapping(middle) == 4
+    assert dataset.count_overlapping([middle]) == [4]
+    assert dataset.count_overlapping([middle, DateRange(date(2100, 1, 1), date(2101, 1, 1))]) == [
+        4,
+        0,
+    ]
+    assert dataset.count_overlapping([]) == []
     assert [e.id for e in dataset.candidates(start=date(2014, 1, 1))] == [
         e.id for e in chronological(dataset.events) if e.range.end >= date(2014, 1, 1)
     ]

@@ -108,12 +108,17 @@ class IndexedDataset:
         ).fetchone()
         return bool(after * 4 < total)
 
-    def count_overlapping(self, period: DateRange) -> int:
-        row = self.db.execute(
-            'SELECT COUNT(*) FROM events WHERE "end" >= ? AND start <= ?',
-            (period.start.isoformat(), period.end.isoformat()),
-        )
-        return int(row.fetchone()[0])
+    def count_overlapping(self, periods: Sequence[DateRange]) -> list[int]:
+        """See ``model.Records.count_overlapping``: one pass over the rows that overlap any of
+        them (counting each period apart read the table once per period, in the order of the
+        index on "end": 1.5 s each for an early era on a million events)."""
+        if not periods:
+            return []
+        where, params = _selection_where(Selection(periods=tuple(periods)))
+        counts = ", ".join(['coalesce(sum("end" >= ? AND start <= ?), 0)'] * len(periods))
+        bounds = [day.isoformat() for p in periods for day in (p.start, p.end)]
+        sql = f"SELECT {counts} FROM {self._rows(Selection(periods=tuple(periods)), where)}"
+        return list(self.db.execute(sql, bounds + params).fetchone())
 
     def events_naming_treaty(self, treaty_id: str, also: Collection[str]) -> list[Event]:
         found = {e.id: e for e in self.candidates(treaties=[treaty_id])}

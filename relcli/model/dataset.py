@@ -100,8 +100,8 @@ class Records(Protocol):
         (for each group, one of (column, needle) must hold) are hints an engine may ignore."""
         ...
 
-    def count_overlapping(self, period: DateRange) -> int:
-        """How many events overlap ``period``."""
+    def count_overlapping(self, periods: Sequence[DateRange]) -> list[int]:
+        """How many events overlap each of ``periods`` (an index counts them all in one pass)."""
         ...
 
     def tally(
@@ -253,8 +253,8 @@ class Dataset:
             found.reverse()
         return found
 
-    def count_overlapping(self, period: DateRange) -> int:
-        return sum(1 for e in self.events if e.range.overlaps(period))
+    def count_overlapping(self, periods: Sequence[DateRange]) -> list[int]:
+        return [sum(1 for e in self.events if e.range.overlaps(p)) for p in periods]
 
     def tally(
         self,
