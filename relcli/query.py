@@ -7,7 +7,7 @@ treaty_by_name``...), as the command line has always asked for them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any, ClassVar
 
@@ -411,11 +411,6 @@ def _bounds(wanted: EventFilter) -> tuple[date | None, date | None]:
     return low, high
 
 
-def count_overlapping(dataset: Records, periods: Sequence[DateRange]) -> list[int]:
-    """How many events overlap each of ``periods``."""
-    return dataset.count_overlapping(periods)
-
-
 def _finish(records: list, limit: int | None, reverse: bool) -> list:
     if reverse:
         records.reverse()
@@ -425,6 +420,11 @@ def _finish(records: list, limit: int | None, reverse: bool) -> list:
 def events_matching(dataset: Records, wanted: EventFilter) -> list[Event]:
     """The events ``wanted`` accepts, in order, up to its limit: the dataset narrows them
     (in SQL, for an index), the rules of ``EventFilter.accepts`` decide."""
+    return list(each_matching(dataset, wanted))
+
+
+def each_matching(dataset: Records, wanted: EventFilter) -> Iterator[Event]:
+    """``events_matching`` one at a time, for a caller that only counts them."""
     start, end = _bounds(wanted)
     candidates = dataset.candidates(
         start=start,
@@ -437,13 +437,13 @@ def events_matching(dataset: Records, wanted: EventFilter) -> list[Event]:
         reverse=wanted.reverse,
     )
     selection = wanted.selection()
-    found: list[Event] = []
+    found = 0
     for event in candidates:
-        if wanted.limit is not None and len(found) >= wanted.limit:
-            break
+        if wanted.limit is not None and found >= wanted.limit:
+            return
         if selection.accepts(event) and wanted.found_in(event):
-            found.append(event)
-    return found
+            found += 1
+            yield event
 
 
 def quotes_matching(dataset: Records, wanted: QuoteFilter | None = None) -> list[Quote]:

@@ -76,7 +76,7 @@ def tally_matching(
     dataset (in SQL, for an index, without building the events) unless a search or a limit
     needs the events themselves."""
     if wanted.searches or wanted.limit is not None:
-        return Tally.of(query.events_matching(dataset, wanted), counting)
+        return Tally.of(query.each_matching(dataset, wanted), counting)
     return dataset.tally(wanted.selection(), counting, ordered=ordered)
 
 

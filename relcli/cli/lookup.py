@@ -348,7 +348,7 @@ def eras(
     Example: relcli eras
     """
     dataset = state_of(ctx).dataset
-    counts = query.count_overlapping(dataset, [era.range for era in dataset.eras])
+    counts = dataset.count_overlapping([era.range for era in dataset.eras])
     rows = [
         {
             "id": era.id,
