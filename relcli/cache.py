@@ -30,7 +30,10 @@ from typing import Any
 
 from .datafile import replace_file
 
-FORMAT = 4  # bump when the cached representation changes (4: the index's columns for a day)
+# Bump when the cached representation or the index's layout changes (3: '\\/' is not plain
+# ASCII in the index; 4: the index has each event's source URLs, "urls"; 5: two columns for the
+# day (precision, end_precision) instead of four, and a chronological index).
+FORMAT = 5
 INDEX_THRESHOLD = 16 * 1024 * 1024  # files this large are indexed (``index``), not cached whole
 
 

@@ -9,14 +9,14 @@ of those (``2014-2022``, ``1985..1991``, ``"1985 – 1991"``).
 from __future__ import annotations
 
 import re
-from collections import Counter
 from datetime import date
 from typing import Any
 
 from . import query
 from .dates import DateRange, range_label
 from .errors import BadDate, NotFound, UsageProblem
-from .model import TONES, Dataset
+from .model import TONES, Dataset, Tally
+from .stats import tally_matching
 
 _RANGE = re.compile(r"^\s*(\d{4})\s*-\s*(\d{4})\s*$|^(.+?)\s*(?:\.\.|–|—)\s*(.+)$")
 TREATY_STEPS = {
@@ -57,11 +57,14 @@ def _years(ranges: tuple[DateRange, ...], today: date) -> float:
 
 def figures(dataset: Dataset, period: query.Period, today: date) -> dict[str, Any]:
     """The figures of one period (the JSON of ``compare``, one object per period)."""
-    events = query.events_matching(dataset, query.EventFilter(periods=period.ranges))
-    tones = Counter(e.tone for e in events)
-    total = len(events)
+    # Met in chronological order: of figures that tie, the top lists keep the first met.
+    counted = tally_matching(
+        dataset, query.EventFilter(periods=period.ranges), Tally.FIELDS, ordered=True
+    )
+    tones = counted.tones()
+    total = counted.total
     years = _years(period.ranges, today)
-    actors = Counter(a for e in events for a in e.actors)
+    actors = counted.actors
     names = dataset.actor_by_id
     steps: dict[str, list[dict[str, str | None]]] = {key: [] for key in TREATY_STEPS}
     for treaty in dataset.treaties:
@@ -90,8 +93,8 @@ def figures(dataset: Dataset, period: query.Period, today: date) -> dict[str, An
         "events_per_year": round(total / years, 2),
         "tone": {t: tones.get(t, 0) for t in TONES},
         "tone_share": {t: round(tones.get(t, 0) / total, 4) if total else 0.0 for t in TONES},
-        "top_kinds": dict(Counter(e.kind for e in events).most_common(3)),
-        "top_tags": dict(Counter(t for e in events for t in e.tags).most_common(5)),
+        "top_kinds": dict(counted.kinds.most_common(3)),
+        "top_tags": dict(counted.tags.most_common(5)),
         "top_actors": {(names[a].name if a in names else a): n for a, n in actors.most_common(5)},
         "treaties": steps,
         "quotes": len(quotes),

@@ -14,7 +14,16 @@ from typing import Any, ClassVar
 
 from .dates import DateRange, PartialDate
 from .errors import UsageProblem
-from .model import Actor, Event, Quote, Records, Treaty, by_signing, chronological
+from .model import (
+    Actor,
+    Event,
+    Quote,
+    Records,
+    Selection,
+    Treaty,
+    by_signing,
+    chronological,
+)
 from .names import (  # noqa: F401 - re-exported: callers ask query for them
     Period,
     actor_by_name,
@@ -114,9 +123,9 @@ def vocabulary_counts(dataset: Records, what: str) -> list[tuple[str, str, int]]
 
     meanings = TAG_MEANINGS if what == "tag" else KIND_MEANINGS
     counts = dict.fromkeys(meanings, 0)
-    for kind, tags in dataset.kinds_and_tags():
-        for term in tags if what == "tag" else (kind,):
-            counts[term] = counts.get(term, 0) + 1
+    field = "tags" if what == "tag" else "kinds"
+    for term, n in getattr(dataset.tally(Selection(), (field,)), field).items():
+        counts[term] = counts.get(term, 0) + n
     return sorted(
         ((term, meanings.get(term, ""), n) for term, n in counts.items()),
         key=lambda item: (-item[2], item[0]),
@@ -198,27 +207,27 @@ class EventFilter(Bundle):
     not_kinds: tuple[str, ...]  # an event must be none of them
     not_actors: tuple[str, ...]  # ids; an event must involve none of them
 
+    def selection(self) -> Selection:
+        """What of this filter an engine judges from an event's fields: all but the searches."""
+        return Selection(
+            after=self.start.start if self.start else None,
+            before=self.end.end if self.end else None,
+            periods=self.periods,
+            kinds=self.kinds,
+            not_kinds=self.not_kinds,
+            tags=self.tags,
+            any_tags=self.any_tags,
+            not_tags=self.not_tags,
+            actors=self.actors,
+            not_actors=self.not_actors,
+            treaties=self.treaties,
+        )
+
     def accepts(self, event: Event) -> bool:
-        if not within(event.range, self.start, self.end):
-            return False
-        if self.periods and not any(event.range.overlaps(p) for p in self.periods):
-            return False
-        if self.kinds and event.kind not in self.kinds:
-            return False
-        if event.kind in self.not_kinds:
-            return False
-        if any(a not in event.actors for a in self.actors):
-            return False
-        if any(a in event.actors for a in self.not_actors):
-            return False
-        if any(t not in event.tags for t in self.tags):
-            return False
-        if self.any_tags and not any(t in event.tags for t in self.any_tags):
-            return False
-        if any(t in event.tags for t in self.not_tags):
-            return False
-        if any(t not in event.treaties for t in self.treaties):
-            return False
+        return self.selection().accepts(event) and self.found_in(event)
+
+    def found_in(self, event: Event) -> bool:
+        """Whether every search text occurs in the event's title or summary."""
         return all(_contains(fold(text), event.title, event.summary) for text in self.searches)
 
 
@@ -314,10 +323,6 @@ def _bounds(wanted: EventFilter) -> tuple[date | None, date | None]:
     return low, high
 
 
-def count_overlapping(dataset: Records, period: DateRange) -> int:
-    return dataset.count_overlapping(period)
-
-
 def _finish(records: list, limit: int | None, reverse: bool) -> list:
     if reverse:
         records.reverse()
@@ -327,11 +332,11 @@ def _finish(records: list, limit: int | None, reverse: bool) -> list:
 def events_matching(dataset: Records, wanted: EventFilter) -> list[Event]:
     """The events ``wanted`` accepts, in order, up to its limit: the dataset narrows them
     (in SQL, for an index), the rules of ``EventFilter.accepts`` decide."""
-    return list(iter_events_matching(dataset, wanted))
+    return list(each_matching(dataset, wanted))
 
 
-def iter_events_matching(dataset: Records, wanted: EventFilter) -> Iterator[Event]:
-    """``events_matching`` one by one, as the dataset finds them (a listing can start)."""
+def each_matching(dataset: Records, wanted: EventFilter) -> Iterator[Event]:
+    """``events_matching`` one at a time, for a caller that only counts them."""
     start, end = _bounds(wanted)
     candidates = dataset.candidates(
         start=start,
@@ -343,32 +348,22 @@ def iter_events_matching(dataset: Records, wanted: EventFilter) -> Iterator[Even
         texts=[fold(text) for text in wanted.searches],
         reverse=wanted.reverse,
     )
-    accepted = filter(wanted.accepts, candidates)
-    return accepted if wanted.limit is None else islice(accepted, wanted.limit)
+    selection = wanted.selection()
+    found = 0
+    for event in candidates:
+        if wanted.limit is not None and found >= wanted.limit:
+            return
+        if selection.accepts(event) and wanted.found_in(event):
+            found += 1
+            yield event
 
 
 def event_texts_matching(dataset: Records, wanted: EventFilter) -> Iterable[str] | None:
     """The JSON texts of the events ``wanted`` accepts, straight from the storage (an index
-    keeps them), when its questions decide ``wanted`` exactly; else None: build the events."""
-    exact = not (
-        wanted.searches
-        or wanted.periods
-        or wanted.any_tags
-        or wanted.not_tags
-        or wanted.not_kinds
-        or wanted.not_actors
-    )
-    if not exact:
+    keeps them), when no search needs the events' words; else None: build the events."""
+    if wanted.searches:
         return None
-    texts = dataset.event_texts(
-        start=wanted.start.start if wanted.start else None,
-        end=wanted.end.end if wanted.end else None,
-        kinds=wanted.kinds,
-        tags=wanted.tags,
-        actors=wanted.actors,
-        treaties=wanted.treaties,
-        reverse=wanted.reverse,
-    )
+    texts = dataset.event_json(wanted.selection(), wanted.reverse)
     if texts is None or wanted.limit is None:
         return texts
     return islice(texts, wanted.limit)

@@ -11,12 +11,15 @@ bonus. Ties go to the older record, so results read like a timeline.
 
 from __future__ import annotations
 
+import functools
+import heapq
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .dates import DateRange, PartialDate
-from .model import Actor, Era, Event, Quote, Records, Treaty
+from .model import Actor, Era, Event, EventText, Quote, Records, Selection, Treaty
 from .names import fold
 from .query import within
 
@@ -45,22 +48,35 @@ def query_words(text: str) -> list[str]:
 
 def word_pattern(word: str) -> re.Pattern[str]:
     """Where ``word`` (already folded) matches inside folded text: at a word start."""
+    return _patterns(word)[0]
+
+
+@functools.lru_cache(maxsize=64)
+def _patterns(word: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """``word_pattern``, and where ``word`` is a whole word (compiled once per search, not
+    once per record weighed)."""
     tail = r"(?!\w)" if len(word) <= SHORT else ""
-    return re.compile(r"(?<!\w)" + re.escape(word) + tail)
+    whole = re.compile(r"(?<!\w)" + re.escape(word) + r"(?!\w)")
+    return re.compile(r"(?<!\w)" + re.escape(word) + tail), whole
+
+
+def _event_fields(names: Mapping[str, str], event: EventText) -> list[tuple[int, str]]:
+    """An event's texts and their weights; ``names``: each actor's name by id."""
+    return [
+        (TITLE, event.title),
+        (LABEL, " ".join(names[a] for a in event.actors if a in names)),
+        (LABEL, " ".join(event.tags)),
+        (LABEL, event.kind),
+        (BODY, event.summary),
+    ]
 
 
 def _fields(
     dataset: Records, record: Event | Treaty | Quote | Actor | Era
 ) -> list[tuple[int, str]]:
     if isinstance(record, Event):
-        names = (dataset.actor_by_id[a].name for a in record.actors if a in dataset.actor_by_id)
-        return [
-            (TITLE, record.title),
-            (LABEL, " ".join(names)),
-            (LABEL, " ".join(record.tags)),
-            (LABEL, record.kind),
-            (BODY, record.summary),
-        ]
+        known = dataset.actor_by_id
+        return _event_fields({a: known[a].name for a in record.actors if a in known}, record)
     if isinstance(record, Treaty):
         return [
             (TITLE, record.name),
@@ -88,7 +104,7 @@ def _score(words: Sequence[str], phrase: str, fields: list[tuple[int, str]]) -> 
     folded = [(weight, fold(text)) for weight, text in fields]
     total = 0
     for word in words:
-        pattern, whole = word_pattern(word), re.compile(r"(?<!\w)" + re.escape(word) + r"(?!\w)")
+        pattern, whole = _patterns(word)
         best = 0
         for weight, text in folded:
             if whole.search(text):
@@ -103,9 +119,9 @@ def _score(words: Sequence[str], phrase: str, fields: list[tuple[int, str]]) -> 
     return total
 
 
-def _event_candidates(dataset: Records, words: Sequence[str]) -> Iterable[Event]:
-    """Events that may contain every word: each word is in the event's text or names one of
-    its actors (an index narrows by these in SQL; a dataset in memory may return them all)."""
+def _narrowing(dataset: Records, words: Sequence[str]) -> list[list[tuple[str, str]]]:
+    """What an event holding every word must have: each word in its text, or naming one of its
+    actors (an index narrows by these in SQL; a dataset in memory may ignore them)."""
     any_of = []
     for word in words:
         alternatives = [("body", word)]
@@ -116,15 +132,12 @@ def _event_candidates(dataset: Records, words: Sequence[str]) -> Iterable[Event]
             continue  # too common to narrow by: leave it to the scorer
         alternatives += [("actors", f"|{a}|") for a in actors]
         any_of.append(alternatives)
-    return dataset.candidates(any_of=any_of)
+    return any_of
 
 
-def _candidates(
-    dataset: Records, types: Iterable[str], words: Sequence[str] = ()
-) -> Iterable[tuple[str, object]]:
+def _candidates(dataset: Records, types: Iterable[str]) -> Iterable[tuple[str, object]]:
+    """The records of the small tables of these types (events are weighed apart)."""
     wanted = set(types)
-    if "event" in wanted:
-        yield from (("event", e) for e in _event_candidates(dataset, words))
     if "treaty" in wanted:
         yield from (("treaty", t) for t in dataset.treaties)
     if "quote" in wanted:
@@ -180,19 +193,45 @@ def search(
     """Records holding every word, best first. ``start``/``end``/``periods`` keep the records
     whose dates overlap them: an event's or quote's date, a treaty's signing, an era's span, any
     of an actor's roles (a treaty never signed or an actor without roles has no date: left out)."""
+    return ranked(dataset, text, types, limit, start=start, end=end, periods=periods)[0]
+
+
+def ranked(
+    dataset: Records,
+    text: str,
+    types: Sequence[str] = TYPES,
+    limit: int | None = None,
+    *,
+    start: DateRange | None = None,
+    end: DateRange | None = None,
+    periods: Sequence[DateRange] = (),
+    count: bool = False,
+) -> tuple[list[Hit], int | None]:
+    """``search``, and how many records match in all (None if not known: with a ``limit``,
+    only ``count`` has every event weighed, not just those that may rank)."""
     words = query_words(text)
     if not words:
-        return []
+        return [], 0 if count else None
     phrase = " ".join(words)
     dated = start is not None or end is not None or bool(periods)
-    hits = []
-    for kind, record in _candidates(dataset, types, words):
+    events: list[Hit] = []
+    total = 0
+    if "event" in types:
+        selection = Selection(
+            after=start.start if start else None,
+            before=end.end if end else None,
+            periods=tuple(periods),
+        )
+        events, total = _event_hits(dataset, words, selection, limit, count)
+    hits = list(events)
+    for kind, record in _candidates(dataset, types):
         if dated and not _in_period(record, start, end, periods):
             continue
         score = _score(words, phrase, _fields(dataset, record))  # type: ignore[arg-type]
         if score:
             title, when = _title_and_date(record)
             hits.append(Hit(kind, record, score, title, when))  # type: ignore[arg-type]
+    total += len(hits) - len(events)
     hits.sort(
         key=lambda h: (
             -h.score,
@@ -200,7 +239,77 @@ def search(
             h.id,
         )
     )
-    return hits[:limit] if limit is not None else hits
+    known = count or limit is None  # without a limit, every event was weighed
+    return (hits[:limit] if limit is not None else hits), (total if known else None)
+
+
+def _event_hits(
+    dataset: Records,
+    words: Sequence[str],
+    selection: Selection,
+    limit: int | None,
+    count: bool,
+) -> tuple[list[Hit], int]:
+    """The best ``limit`` events (all, without one) holding every word, and how many do.
+
+    The events come in chronological order, so of two that score alike the one met first
+    ranks first: an event can only displace the worst kept by scoring more. Each is first
+    weighed by ``_most``, an upper bound from plain substring tests; only those that could
+    displace one are scored, and once every kept one has the highest score possible, no
+    later event can rank (unless ``count`` asks for them all).
+    """
+    phrase = " ".join(words)
+    names = {a.id: a.name for a in dataset.actors}
+    folded_names = {a: fold(n) for a, n in names.items()}
+    best = 2 * TITLE * len(words) + (PHRASE_BONUS if len(words) > 1 else 0)
+    kept: list[tuple[int, int, Any]] = []  # (score, -order, key): a min-heap, the worst first
+    total = 0
+    for order, (key, event) in enumerate(
+        dataset.event_texts(selection, _narrowing(dataset, words))
+    ):
+        full = limit is not None and len(kept) >= limit
+        if full and not count:
+            if kept[0][0] >= best:
+                break
+            if _most(words, event, folded_names) <= kept[0][0]:
+                continue
+        score = _score(words, phrase, _event_fields(names, event))
+        if not score:
+            continue
+        total += 1
+        if not full:
+            heapq.heappush(kept, (score, -order, key))
+        elif score > kept[0][0]:
+            heapq.heapreplace(kept, (score, -order, key))
+    kept.sort(reverse=True)
+    found = dataset.events_at([key for _, _, key in kept])
+    hits = [
+        Hit("event", e, score, e.title, e.date)
+        for (score, _, _), e in zip(kept, found, strict=True)
+    ]
+    return hits, total
+
+
+def _most(words: Sequence[str], event: EventText, folded_names: Mapping[str, str]) -> int:
+    """At least the score of ``event``: each word as if whole, in the weightiest field that
+    holds it as a substring (a text with other than ASCII, where folding may change what it
+    holds, as if in its title), and the phrase bonus if every word may be in the title."""
+    title = event.title.casefold() if event.title.isascii() else None
+    most = 0
+    for word in words:
+        if title is None or word in title:
+            most += 2 * TITLE
+        elif (  # kinds and tags are lower-case ASCII (vocabulary): folding leaves them be
+            word in event.kind
+            or any(word in tag for tag in event.tags)
+            or any(word in folded_names.get(a, "") for a in event.actors)
+        ):
+            most += 2 * LABEL
+        else:
+            most += 2 * BODY
+    if len(words) > 1 and (title is None or all(word in title for word in words)):
+        most += PHRASE_BONUS
+    return most
 
 
 def highlight_spans(text: str, words: Sequence[str]) -> list[tuple[int, int]]:

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .hosts import ENCYCLOPEDIA, NEWS, OFFICIAL, SCHOLARLY
-from .model import Dataset, Source
+from .model import Records, Source
 from .vocabulary import SOURCE_KINDS
 
 
@@ -64,48 +64,67 @@ def beyond_encyclopedia(sources: Iterable[Source]) -> bool:
     return any(kind_of(s.url) in BEYOND for s in sources)
 
 
-def _records(dataset: Dataset) -> dict[str, Sequence[Any]]:
-    return {
-        "events": dataset.events,
-        "quotes": dataset.quotes,
-        "treaties": dataset.treaties,
-        "actors": dataset.actors,
-    }
+def _records(dataset: Records) -> dict[str, Sequence[Any]]:
+    """The small tables' records by array (events are counted apart: ``_EventSources``)."""
+    return {"quotes": dataset.quotes, "treaties": dataset.treaties, "actors": dataset.actors}
 
 
 class SourcesReport:
     """What ``relcli sources`` shows: per kind of record, how many cite beyond an encyclopedia,
     the sources by kind, and the records that still cite only an encyclopedia."""
 
-    def __init__(self, dataset: Dataset, since: int = 1991) -> None:
+    def __init__(self, dataset: Records, since: int = 1991) -> None:
         self.by_kind: Counter[str] = Counter()
         self.records: dict[str, dict[str, Any]] = {}
         self.only_encyclopedia: dict[str, list[str]] = {}
         self.unknown_hosts: Counter[str] = Counter()
+        # Events by the list of URLs they cite: a big file has millions of events, few lists.
+        every, recent = dataset.event_urls(since)
+        beyond, only = 0, []
+        for urls, n in every.items():
+            cited = urls.split("\n") if urls else []
+            kinds = [kind_of(url) for url in cited]
+            self._count(cited, kinds, n)
+            if any(k in BEYOND for k in kinds):
+                beyond += n
+            else:
+                only.append(urls)
+        self._record("events", sum(every.values()), beyond, dataset.events_citing(only))
         for array, records in _records(dataset).items():
-            beyond, only = 0, []
+            beyond, ids = 0, []
             for record in records:
-                kinds = [kind_of(source.url) for source in record.sources]
-                for source, kind in zip(record.sources, kinds, strict=True):
-                    self.by_kind[kind] += 1
-                    if kind == "other":
-                        self.unknown_hosts[_host(source.url)] += 1
+                cited = [source.url for source in record.sources]
+                kinds = [kind_of(url) for url in cited]
+                self._count(cited, kinds, 1)
                 if any(k in BEYOND for k in kinds):
                     beyond += 1
                 else:
-                    only.append(record.id)
-            self.records[array] = {
-                "total": len(records),
-                "beyond_encyclopedia": beyond,
-                "share": round(beyond / len(records), 4) if records else 1.0,
-            }
-            self.only_encyclopedia[array] = sorted(only)
-        recent = [e for e in dataset.events if e.date.year >= since]
+                    ids.append(record.id)
+            self._record(array, len(records), beyond, ids)
         self.since = since
         self.recent = {
-            "total": len(recent),
-            "beyond_encyclopedia": sum(1 for e in recent if beyond_encyclopedia(e.sources)),
+            "total": sum(recent.values()),
+            "beyond_encyclopedia": sum(
+                n
+                for urls, n in recent.items()
+                if urls and any(kind_of(url) in BEYOND for url in urls.split("\n"))
+            ),
         }
+
+    def _count(self, cited: list[str], kinds: list[str], n: int) -> None:
+        """``n`` records cite these URLs, of these kinds."""
+        for url, kind in zip(cited, kinds, strict=True):
+            self.by_kind[kind] += n
+            if kind == "other":
+                self.unknown_hosts[_host(url)] += n
+
+    def _record(self, array: str, total: int, beyond: int, only: list[str]) -> None:
+        self.records[array] = {
+            "total": total,
+            "beyond_encyclopedia": beyond,
+            "share": round(beyond / total, 4) if total else 1.0,
+        }
+        self.only_encyclopedia[array] = sorted(only)
 
     def rows(self) -> list[dict[str, Any]]:
         """One row per kind of record, for CSV, Markdown, JSON Lines and ``--fields``."""

@@ -8,11 +8,12 @@ zeros), so gaps show as gaps rather than vanishing.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import TONES, Event
+from . import query
+from .model import TONES, Event, Records, Tally
 
 
 @dataclass(frozen=True)
@@ -64,34 +65,64 @@ class Stats:
         }
 
 
+def tally_matching(
+    dataset: Records,
+    wanted: query.EventFilter,
+    counting: Collection[str] = Tally.STATS,
+    *,
+    ordered: bool = False,
+) -> Tally:
+    """The ``Tally`` of the events ``wanted`` accepts (see ``Records.tally``): counted by the
+    dataset (in SQL, for an index, without building the events) unless a search or a limit
+    needs the events themselves."""
+    if wanted.searches or wanted.limit is not None:
+        return Tally.of(query.each_matching(dataset, wanted), counting)
+    return dataset.tally(wanted.selection(), counting, ordered=ordered)
+
+
 def _most_first(counter: Counter[str]) -> dict[str, int]:
     return dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
 
 
 def choose_unit(events: Sequence[Event]) -> str:
     """Years when the events span at most 40 years, decades otherwise."""
-    if not events:
-        return "year"
-    years = [e.date.year for e in events]
-    return "year" if max(years) - min(years) <= 40 else "decade"
+    return _unit({e.date.year for e in events})
+
+
+def _unit(years: Collection[int]) -> str:
+    return "year" if not years or max(years) - min(years) <= 40 else "decade"
 
 
 def compute(events: Sequence[Event], unit: str | None = None, share: bool = False) -> Stats:
-    unit = unit or choose_unit(events)
-    decades = Counter(f"{e.date.year // 10 * 10}s" for e in events)
-    by_decade = dict(sorted(decades.items()))
-    by_kind = _most_first(Counter(e.kind for e in events))
-    by_tag = _most_first(Counter(t for e in events for t in e.tags))
-    by_tone = {t: sum(1 for e in events if e.tone == t) for t in TONES}
+    return summarize(Tally.of(events), unit, share)
+
+
+def summarize(tally: Tally, unit: str | None = None, share: bool = False) -> Stats:
+    """The ``Stats`` of the events counted in ``tally`` (see ``tally_matching``)."""
+    per: dict[int, Counter[str]] = {}
+    for (year, tone), n in tally.years.items():
+        per.setdefault(year, Counter())[tone] += n
+    unit = unit or _unit(per)
+    decades: Counter[str] = Counter()
+    for year, tones in per.items():
+        decades[f"{year // 10 * 10}s"] += tones.total()
+    by_tone = tally.tones()
     step = 1 if unit == "year" else 10
     series: list[Bucket] = []
-    if events:
-        first = min(e.date.year for e in events) // step * step
-        last = max(e.date.year for e in events) // step * step
-        per: dict[int, Counter[str]] = {}
-        for event in events:
-            per.setdefault(event.date.year // step * step, Counter())[event.tone] += 1
-        for year in range(first, last + 1, step):
-            label = str(year) if unit == "year" else f"{year}s"
-            series.append(Bucket(label, year, dict(per.get(year, Counter()))))
-    return Stats(len(events), by_decade, by_kind, by_tag, by_tone, unit, tuple(series), share)
+    if per:
+        periods: dict[int, Counter[str]] = {}
+        for year, tones in per.items():
+            periods.setdefault(year // step * step, Counter()).update(tones)
+        for start in range(min(periods), max(periods) + 1, step):
+            label = str(start) if unit == "year" else f"{start}s"
+            series.append(Bucket(label, start, dict(periods.get(start, Counter()))))
+    return Stats(
+        tally.total,
+        dict(sorted(decades.items())),
+        _most_first(tally.kinds),
+        _most_first(tally.tags),
+        {t: by_tone.get(t, 0) for t in TONES},
+        unit,
+        tuple(series),
+        share,
+    )

@@ -241,7 +241,7 @@ def test_internal_errors_exit_70(relcli, monkeypatch: pytest.MonkeyPatch) -> Non
     def broken(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(query, "iter_events_matching", broken)
+    monkeypatch.setattr(query, "each_matching", broken)
     result = relcli("timeline")
     assert result.code == 70
     assert "internal error: ZeroDivisionError: boom" in result.err and "Traceback" not in result.err
@@ -255,7 +255,7 @@ def test_keyboard_interrupt_exits_130(relcli, monkeypatch: pytest.MonkeyPatch) -
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(query, "iter_events_matching", interrupted)
+    monkeypatch.setattr(query, "each_matching", interrupted)
     result = relcli("timeline")
     assert result.code == 130 and result.err.strip() == "relcli: interrupted"
 

@@ -19,7 +19,7 @@ from relcli import cache, store
 from relcli.cli import main
 from relcli.datastream import ArrayEnd, Element, Value, stream_json
 from relcli.dates import DateRange
-from relcli.model import Records, chronological
+from relcli.model import Records, Selection, chronological
 from tests.conftest import MINI
 from tests.test_hardening import datasets, partials
 from tests.test_installed import command, env
@@ -373,13 +373,48 @@ def test_both_datasets_offer_the_whole_interface(
     monkeypatch.setenv("RELCLI_INDEX", mode)
     dataset = store.load(MINI)
     members = {n for n in vars(Records) if not n.startswith("_")} | set(Records.__annotations__)
-    assert members >= {"candidates", "count_overlapping", "kinds_and_tags", "event_by_id"}
+    assert members >= {"candidates", "count_overlapping", "tally", "event_by_id"}
     assert not {m for m in members if not hasattr(dataset, m)}
     middle = DateRange(date(1990, 1, 1), date(2013, 12, 31))
-    assert dataset.count_overlapping(middle) == 4
+    assert dataset.count_overlapping([middle]) == [4]
+    assert dataset.count_overlapping([middle, DateRange(date(2100, 1, 1), date(2101, 1, 1))]) == [
+        4,
+        0,
+    ]
+    assert dataset.count_overlapping([]) == []
     assert [e.id for e in dataset.candidates(start=date(2014, 1, 1))] == [
         e.id for e in chronological(dataset.events) if e.range.end >= date(2014, 1, 1)
     ]
-    assert sorted(kind for kind, _ in dataset.kinds_and_tags()) == sorted(
+    assert sorted(dataset.tally(Selection()).kinds.elements()) == sorted(
         e.kind for e in dataset.events
     )
+
+
+def test_an_index_of_an_older_layout_is_rebuilt_not_misread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index written before the layout changed (no urls column) carries the older
+    ``cache.FORMAT`` in its fingerprint: it is built again, never read as it is."""
+    import sqlite3
+
+    path = tmp_path / "data.json"
+    shutil.copy(MINI, path)
+    monkeypatch.setenv("RELCLI_INDEX", "always")
+    store.load(path)
+    target = cache.location(path, ".sqlite")
+    assert target is not None
+    with contextlib.closing(sqlite3.connect(target)) as db:
+        (stored,) = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+        older = json.loads(stored)
+        assert older[0] == cache.FORMAT
+        older[0] = cache.FORMAT - 1
+        db.execute("UPDATE meta SET value = ? WHERE key = 'fingerprint'", (json.dumps(older),))
+        db.execute("ALTER TABLE events DROP COLUMN urls")
+        db.commit()
+    dataset = store.load(path)
+    columns = [row[1] for row in dataset.db.execute("PRAGMA table_info(events)")]  # type: ignore[attr-defined]
+    assert "urls" in columns
+    (stored,) = dataset.db.execute(  # type: ignore[attr-defined]
+        "SELECT value FROM meta WHERE key = 'fingerprint'"
+    ).fetchone()
+    assert json.loads(stored)[0] == cache.FORMAT

@@ -218,7 +218,7 @@ def test_span_on_leap_days_and_edges(text: str) -> None:
 
 COLUMNS = (
     [0], ["a"], ["2013-01-01"], ["2013-12-31"], [1], None, ["summit"],
-    ["neutral"], [[]], [[]], [[]],
+    ["neutral"], [[]], [[]], [[]], ["https://a.org/1"],
 )  # fmt: skip
 
 
@@ -239,12 +239,15 @@ def test_the_writer_writes_columns_with_or_without_their_json(
     events.put_columns(COLUMNS, ['{"id": "a"}'])
     events.put_columns(
         ([1], ["é"], ["2014-01-01"], ["2014-01-01"], [3], None, ["summit"],
-         ["neutral"], [["syria"]], [[]], [["inf", "new-start"]])
+         ["neutral"], [["syria"]], [[]], [["inf", "new-start"]],
+         ["https://a.org/1\nhttps://b.org/2"])
     )  # fmt: skip
     events.close()
     rows = sqlite3.connect(path).execute("SELECT * FROM events ORDER BY pos").fetchall()
-    assert rows[0][8:] == ("||", "||", "||", 1, '{"id": "a"}')
-    assert rows[1][8:] == ("|syria|", "||", "|inf|new-start|", 0, '{"id": "é"}')
+    assert rows[0][8:] == ("||", "||", "||", "https://a.org/1", 1, '{"id": "a"}')
+    assert rows[1][8:] == (
+        "|syria|", "||", "|inf|new-start|", "https://a.org/1\nhttps://b.org/2", 0, '{"id": "é"}'
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize("process", [True, False])

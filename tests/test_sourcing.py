@@ -306,3 +306,69 @@ def test_validate_caps_the_unsourced_quote_warnings(tmp_path) -> None:  # type: 
     assert len(warnings) == 11 and warnings[-1].endswith(
         "… and 20 more quotes without such a source"
     )
+
+
+def _sourced_events(tmp_path: Any) -> Any:
+    """Events citing lists of URLs that repeat and do not, across 1991, of every kind of host
+    (an unknown one with an accent in its path), one event citing a URL twice."""
+    lists = [
+        ["https://en.wikipedia.org/wiki/A"],
+        ["https://en.wikipedia.org/wiki/A", "https://www.state.gov/x"],
+        ["https://unknown.example/é", "https://en.wikipedia.org/wiki/B"],
+        ["https://www.nytimes.com/1"],
+        ["https://www.state.gov/x", "https://www.state.gov/x"],
+    ]
+    events = [
+        {
+            "id": f"ev-{n:02d}",
+            "date": f"{1985 + n}",
+            "title": f"Event {n}",
+            "summary": "S",
+            "kind": "summit",
+            "tone": "neutral",
+            "sources": [{"title": "S", "url": url} for url in lists[n * 7 % len(lists)]],
+        }
+        for n in range(12)
+    ]
+    document = {
+        "schema_version": 2,
+        "meta": {"title": "sourced"},
+        "actors": [],
+        "treaties": [],
+        "events": events,
+        "quotes": [],
+    }
+    path = tmp_path / "sourced.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("since", [1985, 1991, 2100])
+def test_sources_report_agrees_between_engines(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, since: int
+) -> None:
+    path = _sourced_events(tmp_path)
+    reports = []
+    for mode in ("never", "always"):
+        monkeypatch.setenv("RELCLI_INDEX", mode)
+        dataset = store.load(path)
+        reports.append(SourcesReport(dataset, since))
+        assert dataset.events_citing([]) == []
+    memory, indexed = reports
+    assert indexed.to_json() == memory.to_json() and indexed.rows() == memory.rows()
+    assert list(indexed.to_json()["records"]) == ["events", "quotes", "treaties", "actors"]
+    only = ["ev-00", "ev-01", "ev-05", "ev-06", "ev-10", "ev-11"]  # lists 0 and 2
+    assert memory.only_encyclopedia["events"] == only
+    assert memory.unknown_hosts == {"unknown.example": 3}
+
+
+@pytest.mark.parametrize("args", [["sources"], ["sources", "--json"], ["sources", "-f", "csv"]])
+def test_sources_command_agrees_between_engines(  # type: ignore[no-untyped-def]
+    relcli, tmp_path: Any, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    path = _sourced_events(tmp_path)
+    results = []
+    for mode in ("never", "always"):
+        monkeypatch.setenv("RELCLI_INDEX", mode)
+        results.append(relcli("--data", str(path), *args))
+    assert results[0] == results[1] and results[0].code == 0

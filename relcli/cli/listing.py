@@ -129,7 +129,7 @@ def timeline(
     words = search_words(search)
     if name == "table" and not (short or fields or jq or csv_raw or render_options().styled):
         # To a pipe: rows as the events are found (| head), a few years at a time.
-        if stream_rows(query.iter_events_matching(dataset, wanted), dataset, words):
+        if stream_rows(query.each_matching(dataset, wanted), dataset, words):
             return
         note("relcli: nothing matched")
         return
@@ -238,18 +238,18 @@ def search(
     period = date_bounds(start, end)
     dataset = state_of(ctx).dataset
     types = tuple(dict.fromkeys(_search_type(t) for t in kind)) if kind else searching.TYPES
-    hits = searching.search(
+    out = Output(fmt, as_json, fields, jq, short, csv_raw)
+    hits, total = searching.ranked(
         dataset,
         text,
         types,
-        None,
+        limit,
         start=period[0],
         end=period[1],
         periods=during_ranges(dataset, during),
+        count=limit is not None and counts_shown(out),
     )
     words = searching.query_words(text)
-    total, hits = len(hits), hits[:limit] if limit is not None else hits
-    out = Output(fmt, as_json, fields, jq, short, csv_raw)
     emit(SearchResults(text, words, hits, dataset), out, len(hits), total)
 
 

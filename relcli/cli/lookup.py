@@ -348,16 +348,17 @@ def eras(
     Example: relcli eras
     """
     dataset = state_of(ctx).dataset
+    counts = dataset.count_overlapping([era.range for era in dataset.eras])
     rows = [
         {
             "id": era.id,
             "name": era.name,
             "from": era.start.iso(),
             "to": era.end.iso() if era.end else None,
-            "events": query.count_overlapping(dataset, era.range),
+            "events": n,
             "summary": era.summary,
         }
-        for era in dataset.eras
+        for era, n in zip(dataset.eras, counts, strict=True)
     ]
     emit(Vocabulary("era", rows), Output(fmt, as_json, fields, jq, csv_raw=csv_raw), len(rows))
 

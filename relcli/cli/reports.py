@@ -21,6 +21,7 @@ from ..render import (
 from . import completion
 from .app import app
 from .filters import (
+    event_filter,
     selected_events,
     state_of,
 )
@@ -104,7 +105,7 @@ def stats(
     """
     from .. import stats as statistics
 
-    dataset, events = selected_events(
+    dataset, wanted = event_filter(
         ctx,
         start=start,
         end=end,
@@ -120,7 +121,7 @@ def stats(
         search=search,
     )
     unit = by.value if by in (StatsBy.year, StatsBy.decade) else None
-    report = statistics.compute(events, unit, share)
+    report = statistics.summarize(statistics.tally_matching(dataset, wanted), unit, share)
     title = "Russia–United States relations"
     if during:
         title += f" during {query.period_named(dataset, during).label}"

@@ -77,6 +77,7 @@ class Batch(NamedTuple):
     has_end: list[bool] | None  # None (and lasts None): no event of the run has an end_date
     texts: list[str] | None  # each event's JSON; None: the writer has them (``bodies``)
     lines: list[int] | None = None  # JSON Lines read the fast way: the line of each event
+    urls: list[str] | None = None  # each event's source URLs, joined by "\n"
 
 
 _id, _date, _end_date, _title = (attrgetter(a) for a in ("id", "date", "end_date", "title"))
@@ -171,4 +172,5 @@ def vet(
         has_end,
         texts,
         lines,
+        ["\n".join(map(_url, listed)) for listed in source_lists],
     )

@@ -35,7 +35,7 @@ MAX_PROBLEMS = 100
 BATCH = 20_000
 _EVENT_COLUMNS = (
     "pos", "id", "start", "end", "precision", "end_precision",
-    "kind", "tone", "tags", "actors", "treaties", "ascii", "body",
+    "kind", "tone", "tags", "actors", "treaties", "urls", "ascii", "body",
 )  # fmt: skip
 
 
@@ -282,6 +282,7 @@ class Builder:
                 batch.tags,  # lists: the writer joins them as "|a|b|"
                 batch.actors,
                 batch.treaties,
+                batch.urls,
             ),
             batch.texts,
         )

@@ -33,7 +33,7 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE events (
     pos INTEGER PRIMARY KEY, id TEXT, start TEXT, "end" TEXT, precision INTEGER,
     end_precision INTEGER, kind TEXT, tone TEXT, tags TEXT, actors TEXT, treaties TEXT,
-    ascii INTEGER, body TEXT);
+    urls TEXT, ascii INTEGER, body TEXT);
 CREATE TABLE records (kind TEXT, pos INTEGER, id TEXT, body TEXT, PRIMARY KEY (kind, pos));
 CREATE TABLE event_treaties (treaty TEXT, pos INTEGER);
 """
@@ -42,8 +42,8 @@ CREATE INDEX events_order ON events (start);
 CREATE INDEX event_treaties_treaty ON event_treaties (treaty);
 """
 PRAGMAS = "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-65536;"
-INSERT = "INSERT INTO events VALUES (" + ",".join("?" * 13) + ")"
-COLUMNS = 11  # the columns a run gives (``put_columns``); the writer adds ascii and body
+INSERT = "INSERT INTO events VALUES (" + ",".join("?" * 14) + ")"
+COLUMNS = 12  # the columns a run gives (``put_columns``); the writer adds ascii and body
 _END = b""  # an empty message: no more batches
 
 
@@ -208,9 +208,10 @@ class EventWriter:
     def put_columns(
         self, columns: tuple[list[Any] | None, ...], texts: list[str] | None = None
     ) -> None:
-        """The first ``COLUMNS`` columns of a run of events, each a list (None: all None; tags, actors
-        and treaties as lists, joined here), and the events' JSON texts — or None, and the
-        writer takes each from ``bodies``. The writer adds whether each text is ASCII."""
+        """The first ``COLUMNS`` columns of a run of events, each a list (None: all None; tags,
+        actors and treaties as lists, joined here; urls last, joined by newlines), and the
+        events' JSON texts — or None, and the writer takes each from ``bodies``. The writer
+        adds whether each text is ASCII."""
         self._send(marshal.dumps((*columns, texts)))
 
     def _send(self, message: bytes) -> None:

@@ -5,7 +5,7 @@ data file as a ``Dataset`` with ``Records``, the one interface every dataset off
 
 from __future__ import annotations
 
-from .dataset import Dataset, Records, by_signing, chronological
+from .dataset import Dataset, EventText, Records, by_signing, chronological
 from .records import Actor, Era, Event, Milestone, Quote, Role, Source, Treaty
 from .schema import (
     ACTOR_KEYS,
@@ -21,6 +21,7 @@ from .schema import (
     TONES,
     TREATY_KEYS,
 )
+from .selection import Selection, Tally
 
 __all__ = [
     "ACTOR_KEYS",
@@ -39,11 +40,14 @@ __all__ = [
     "Dataset",
     "Era",
     "Event",
+    "EventText",
     "Milestone",
     "Quote",
     "Records",
     "Role",
+    "Selection",
     "Source",
+    "Tally",
     "Treaty",
     "by_signing",
     "chronological",

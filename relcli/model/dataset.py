@@ -8,6 +8,7 @@ engine questions (``candidates``, ``count_overlapping``...) in Python; and
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any, Protocol, TypeVar
@@ -15,6 +16,7 @@ from typing import Any, Protocol, TypeVar
 from ..dates import DateRange, PartialDate, iso_span
 from .records import Actor, Era, Event, Quote, Treaty
 from .schema import JSON, SCHEMA_VERSION
+from .selection import Selection, Tally
 
 # The orders of records, for listings and for the canonical form of a file.
 
@@ -31,6 +33,22 @@ def by_signing(treaties: Iterable[Treaty]) -> list[Treaty]:
     return sorted(
         treaties, key=lambda t: (t.signed.sort_key() if t.signed else (date.max, 0), t.id)
     )
+
+
+class EventText(Protocol):
+    """What search reads of an event (``Records.event_texts``): an ``Event`` has it all; an
+    index decodes only this much of the events it weighs."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def tags(self) -> Sequence[str]: ...
+    @property
+    def actors(self) -> Sequence[str]: ...
 
 
 class Records(Protocol):
@@ -82,33 +100,50 @@ class Records(Protocol):
         (for each group, one of (column, needle) must hold) are hints an engine may ignore."""
         ...
 
-    def count_overlapping(self, period: DateRange) -> int:
-        """How many events overlap ``period``."""
+    def count_overlapping(self, periods: Sequence[DateRange]) -> list[int]:
+        """How many events overlap each of ``periods`` (an index counts them all in one pass)."""
         ...
 
-    def kinds_and_tags(self) -> Iterable[tuple[str, Sequence[str]]]:
-        """(kind, tags) of every event."""
-        ...
-
-    def event_texts(
+    def tally(
         self,
+        selection: Selection,
+        counting: Collection[str] = Tally.STATS,
         *,
-        start: date | None = None,
-        end: date | None = None,
-        kinds: Sequence[str] = (),
-        tags: Sequence[str] = (),
-        actors: Sequence[str] = (),
-        treaties: Sequence[str] = (),
-        reverse: bool = False,
-    ) -> Iterable[str] | None:
-        """The JSON text of exactly the events that overlap ``start``..``end``, are of one of
-        ``kinds`` and have all of ``tags``, ``actors`` and ``treaties``, in ``chronological``
-        order — or None if this engine keeps no JSON texts (build the events instead). The
-        texts are the events as the data file gave them: valid, keys in any order."""
+        ordered: bool = False,
+    ) -> Tally:
+        """The ``Tally`` of the events ``selection`` accepts, with the counters named in
+        ``counting`` filled; met in ``chronological`` order if ``ordered`` (else in any)."""
+        ...
+
+    def event_json(self, selection: Selection, reverse: bool = False) -> Iterable[str] | None:
+        """The JSON text of each event ``selection`` accepts, in ``chronological`` order
+        (newest first with ``reverse``) — or None if this engine keeps no JSON texts (build
+        the events instead). The texts are the events as the data file gave them: valid, keys
+        in any order, any spacing."""
         ...
 
     def events_naming_treaty(self, treaty_id: str, also: Collection[str]) -> list[Event]:
         """Events that list the treaty, or whose id is in ``also``, in no particular order."""
+        ...
+
+    def event_texts(
+        self, selection: Selection, any_of: Sequence[Sequence[tuple[str, str]]] = ()
+    ) -> Iterable[tuple[Any, EventText]]:
+        """The events ``selection`` accepts, in ``chronological`` order, as their texts, each
+        with a key for ``events_at``; ``any_of`` narrows as in ``candidates`` (a hint)."""
+        ...
+
+    def events_at(self, keys: Sequence[Any]) -> list[Event]:
+        """The events of these keys from ``event_texts``, in their order."""
+        ...
+
+    def event_urls(self, since: int) -> tuple[Counter[str], Counter[str]]:
+        """How many events cite each list of source URLs (``urls_of``), and how many of those
+        dated in ``since`` or later do."""
+        ...
+
+    def events_citing(self, url_lists: Collection[str]) -> list[str]:
+        """The ids of the events whose list of source URLs is one of ``url_lists``."""
         ...
 
     def to_json(self) -> JSON: ...
@@ -259,13 +294,43 @@ class Dataset:
                 continue
             yield Event.from_json(raw)
 
-    def count_overlapping(self, period: DateRange) -> int:
-        return sum(1 for e in self.events if e.range.overlaps(period))
+    def count_overlapping(self, periods: Sequence[DateRange]) -> list[int]:
+        return [sum(1 for e in self.events if e.range.overlaps(p)) for p in periods]
 
-    def kinds_and_tags(self) -> Iterable[tuple[str, Sequence[str]]]:
-        return ((e.kind, e.tags) for e in self.events)
+    def tally(
+        self,
+        selection: Selection,
+        counting: Collection[str] = Tally.STATS,
+        *,
+        ordered: bool = False,
+    ) -> Tally:
+        events = chronological(self.events) if ordered else self.events
+        return Tally.of((e for e in events if selection.accepts(e)), counting)
 
-    def event_texts(self, **_: Any) -> None:
+    def event_texts(
+        self, selection: Selection, any_of: Sequence[Sequence[tuple[str, str]]] = ()
+    ) -> Iterator[tuple[Event, Event]]:
+        """See ``Records``: each event is its own text and key; ``any_of`` is left to callers."""
+        return ((e, e) for e in chronological(self.events) if selection.accepts(e))
+
+    def events_at(self, keys: Sequence[Event]) -> list[Event]:
+        return list(keys)
+
+    def event_urls(self, since: int) -> tuple[Counter[str], Counter[str]]:
+        every: Counter[str] = Counter()
+        recent: Counter[str] = Counter()
+        for event in self.events:
+            urls = urls_of(event)
+            every[urls] += 1
+            if event.date.year >= since:
+                recent[urls] += 1
+        return every, recent
+
+    def events_citing(self, url_lists: Collection[str]) -> list[str]:
+        wanted = set(url_lists)
+        return [e.id for e in self.events if urls_of(e) in wanted]
+
+    def event_json(self, selection: Selection, reverse: bool = False) -> None:
         """See ``Records``: the events in memory are records, not texts."""
         return None
 
@@ -354,6 +419,12 @@ class Dataset:
         dataset._actors = dataset._treaties = dataset._events = None
         dataset._quotes = dataset._eras = None
         return dataset
+
+
+def urls_of(event: Event) -> str:
+    """An event's source URLs in the order cited, joined by newlines (a URL holds no white
+    space): how an index stores them, and how ``Records.event_urls`` counts them."""
+    return "\n".join(source.url for source in event.sources)
 
 
 def _on(when: PartialDate | None, month_day: tuple[int, int]) -> bool:

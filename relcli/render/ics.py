@@ -23,6 +23,8 @@ def _escape(text: str) -> str:
 
 def _fold(line: str) -> str:
     """Lines longer than 75 octets continue on the next line after a space (RFC 5545, 3.1)."""
+    if line.isascii():  # an octet a character: cut by slicing (the loop took 8 s for 20k events)
+        return "\r\n ".join([line[:75]] + [line[i : i + 74] for i in range(75, len(line), 74)])
     out: list[str] = []
     current = b""
     for ch in line:

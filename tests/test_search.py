@@ -1,0 +1,141 @@
+"""Ranking search hits: the best ``--limit`` found by weighing only the events that may rank
+(``search._event_hits``) are the first of the full ranking, alike in memory and through the
+index, with ties, accents and other scripts."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from relcli import search, store
+from relcli.cli import main
+from relcli.dates import PartialDate
+from tests.test_hardening import datasets, partials
+
+WORDS = ["a", "é", "e", "x y", "1", "syria", "crim", "ев", "Straße", "strasse", "0 1", "zz"]
+
+
+def _load(path: Path, mode: str) -> Any:
+    os.environ["RELCLI_INDEX"] = mode
+    try:
+        return store.load(path)
+    finally:
+        os.environ.pop("RELCLI_INDEX", None)
+
+
+def _ranked(hits: list[search.Hit]) -> list[tuple[str, str, int]]:
+    return [(h.type, h.id, h.score) for h in hits]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    document=datasets(),
+    text=st.sampled_from(WORDS) | st.text(min_size=1, max_size=6),
+    limit=st.none() | st.integers(1, 4),
+    low=st.none() | partials,
+    types=st.sampled_from([search.TYPES, ("event",), ("event", "quote")]),
+)
+def test_engines_rank_alike(
+    tmp_path_factory: pytest.TempPathFactory,
+    document: dict[str, Any],
+    text: str,
+    limit: int | None,
+    low: PartialDate | None,
+    types: tuple[str, ...],
+) -> None:
+    # Titles that tie: the same words in several events, so scores tie and dates decide.
+    for event in document["events"][::2]:
+        event["title"] = f"{event['title'][:2]} Straße é syria"
+    path = tmp_path_factory.mktemp("search") / "data.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    start = low.range if low else None
+    for mode in ("never", "always"):
+        dataset = _load(path, mode)
+        everything = search.search(dataset, text, types, start=start)
+        expected = everything[:limit] if limit is not None else everything
+        for count in (False, True):
+            hits, total = search.ranked(dataset, text, types, limit, start=start, count=count)
+            assert _ranked(hits) == _ranked(expected)
+            assert total == (len(everything) if count or limit is None else None)
+        if mode == "never":
+            in_memory = _ranked(everything)
+        else:
+            assert _ranked(everything) == in_memory
+
+
+def _many(tmp_path: Path) -> Path:
+    """Events that tie on score, out of date order in the file, some of them non-ASCII."""
+    events = []
+    for n in range(30):
+        events.append(
+            {
+                "id": f"e{n:02d}",
+                "date": f"{2000 + (n * 7) % 13}" + ("-05" if n % 3 else ""),
+                "title": ["Treaty talks", "Treaty", "Договор treaty", "Traité treaty"][n % 4],
+                "summary": "treaty" if n % 5 else "Tréaty, and talks",
+                "kind": "agreement",
+                "tone": "neutral",
+                "tags": ["arms-control"] if n % 2 else [],
+                "sources": [{"title": "S", "url": "https://example.org/s"}],
+            }
+        )
+    document = {
+        "schema_version": 2,
+        "meta": {"title": "many"},
+        "actors": [{"id": "a", "name": "Treaty Maker", "country": "US"}],
+        "treaties": [],
+        "events": events,
+        "quotes": [],
+    }
+    path = tmp_path / "many.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+CASES = [
+    ["search", "treaty", "--limit", "5", "--json"],
+    ["search", "treaty", "--limit", "1"],
+    ["search", "treaty", "--json"],
+    ["search", "treaty talks", "--limit", "3", "--json"],
+    ["search", "tréaty", "--limit", "4", "--type", "event", "--json"],
+    ["search", "договор", "--limit", "2", "--json"],
+    ["search", "treaty", "--from", "2005", "--to", "2008", "--limit", "3", "--json"],
+    ["search", "treaty", "--from", "2100", "--json"],
+    ["search", "nothing-here", "--limit", "3"],
+    ["search", "treaty", "--limit", "0"],
+    ["search", "treaty", "--type", "nonsense"],
+]
+
+
+@pytest.mark.parametrize("args", CASES, ids=[" ".join(a) for a in CASES])
+def test_search_agrees_between_engines(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+) -> None:
+    path = _many(tmp_path)
+    results = []
+    for mode in ("never", "always"):
+        monkeypatch.setenv("RELCLI_INDEX", mode)
+        capsys.readouterr()
+        code = main(["--data", str(path), *args])
+        results.append((code, *capsys.readouterr()))
+    assert results[0] == results[1]
+
+
+def test_a_limit_keeps_the_oldest_of_equal_scores(tmp_path: Path) -> None:
+    dataset = _load(_many(tmp_path), "always")
+    hits = search.search(dataset, "treaty", ("event",), 6)
+    assert len(hits) == 6
+    keys = [(-h.score, h.date.sort_key(), h.id) for h in hits if h.date]
+    assert keys == sorted(keys)
+    assert hits == search.search(dataset, "treaty", ("event",))[:6]
