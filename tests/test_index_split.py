@@ -283,3 +283,26 @@ def test_a_streamed_timeline_is_the_timeline_laid_out_at_once(
         texts.append(capsys.readouterr().out)
     assert texts[0] == texts[1]
     assert texts[0].count("────") > 100  # many years, so many runs
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    value=st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.floats(allow_nan=False, allow_infinity=False)
+        | st.text(),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+        max_leaves=20,
+    ),
+    indent=st.sampled_from([None, 2]),
+)
+def test_json_written_by_msgspec_is_json_s(value: Any, indent: int | None) -> None:
+    """With msgspec loaded (a big file's index), JSON documents are written by it: the same
+    text as ``json`` writes, whatever the value."""
+    import msgspec  # noqa: F401 - loaded, as with an index
+
+    separators = (",", ": ") if indent is not None else (",", ":")
+    expected = json.dumps(value, ensure_ascii=False, indent=indent, separators=separators)
+    assert json_format._encoded(value, indent) == expected
