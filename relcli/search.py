@@ -211,7 +211,7 @@ def ranked(
     only ``count`` has every event weighed, not just those that may rank)."""
     words = query_words(text)
     if not words:
-        return [], 0 if count else None
+        return [], 0 if count or limit is None else None
     phrase = " ".join(words)
     dated = start is not None or end is not None or bool(periods)
     events: list[Hit] = []
