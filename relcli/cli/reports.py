@@ -3,6 +3,7 @@ compare (periods side by side), export (ICS, TimelineJS, JSON, JSON Lines, CSV, 
 """
 
 import enum
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -22,7 +23,6 @@ from . import completion
 from .app import app
 from .filters import (
     event_filter,
-    selected_events,
     state_of,
 )
 from .options import (
@@ -207,7 +207,7 @@ def export(
     if csv_raw and to is not ExportFormat.csv:
         raise UsageProblem(f"--csv-raw applies to CSV output, not {to.value}; drop it")
     check_writable(path, force)
-    dataset, events = selected_events(
+    dataset, wanted = event_filter(
         ctx,
         start=start,
         end=end,
@@ -224,6 +224,17 @@ def export(
         limit=limit,
         reverse=reverse,
     )
+    if to in (ExportFormat.json, ExportFormat.jsonl):
+        texts = query.event_texts_matching(dataset, wanted)
+        if texts is not None:  # a big file's index: its JSON, event by event (render.stored)
+            from ..render import stored
+
+            counted = _Counted(texts)
+            write_file(path, "".join(getattr(stored, _STORED[to])(counted)), force)
+            if str(path) != "-":
+                note(f"relcli: wrote {counted.count} events to {path}")
+            return
+    events = query.events_matching(dataset, wanted)
     if to is ExportFormat.ics:
         from ..render.ics import render_events
 
@@ -239,6 +250,22 @@ def export(
     write_file(path, text, force)
     if str(path) != "-":
         note(f"relcli: wrote {len(events)} events to {path}")
+
+
+_STORED = {ExportFormat.json: "json_array", ExportFormat.jsonl: "json_lines"}
+
+
+class _Counted:
+    """The texts given, counted as they are read."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self.texts = texts
+        self.count = 0
+
+    def __iter__(self) -> Iterator[str]:
+        for text in self.texts:
+            self.count += 1
+            yield text
 
 
 @app.command()
