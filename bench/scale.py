@@ -16,7 +16,8 @@ The question asked of every tool: "the events from 2013 on, as JSON Lines".
   beforehand (the bar a database sets for later queries).
 - relcli: ``timeline --from 2013 --format jsonl``, first run (empty cache) and later run, and
   the later run's first line as ``| head -1`` takes it (the answer streams).
-``--commands`` also times every relcli command once the index exists (later runs).
+``--commands`` also times every relcli command once the index exists (later runs), on the files
+of ``--commands-size`` events (default a million).
 
 The load average is recorded before, during (its highest) and after; results go to
 bench/results-scale.md only when it was not above the number of cores before or after the run
@@ -221,6 +222,9 @@ def main() -> None:
     parser.add_argument("--formats", default="json,jsonl")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--commands", action="store_true", help="time every command too")
+    parser.add_argument(
+        "--commands-size", type=int, default=1_000_000, help="the file size --commands times"
+    )
     parser.add_argument("--no-duckdb", action="store_true", help="leave DuckDB out")
     parser.add_argument(
         "--output", default="results-scale.md", help="file in bench/ for the results"
@@ -292,7 +296,7 @@ def main() -> None:
                     )
                     rows.append(row)
                     print(row, flush=True)
-                if args.commands:
+                if args.commands and size == args.commands_size:
                     for command in COMMANDS:
                         cmd = [*relcli(), "--data", str(path), *command]
                         # 3 answers too: fmt --check on a generated file, which is not canonical
