@@ -96,6 +96,13 @@ def _wrap_tokens(tokens: Sequence[tuple[str, str, str]], width: int) -> list[Lin
     A word longer than a line is cut with "…", except an id (style ``id``), which stays whole
     on a line of its own even if that line is longer than ``width``.
     """
+    if tokens:  # the usual case first: everything fits on one line
+        text = "".join(before + word for word, _, before in tokens[1:])
+        if cells(tokens[0][0]) + cells(text) <= width:
+            line: Line = [(tokens[0][0], tokens[0][1])]
+            for word, style, before in tokens[1:]:
+                line += [(before, style if style != "id" else ""), (word, style)]
+            return [line]
     lines: list[Line] = [[]]
     used = 0
     for word, style, before in tokens:
