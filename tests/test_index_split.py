@@ -306,3 +306,26 @@ def test_json_written_by_msgspec_is_json_s(value: Any, indent: int | None) -> No
     separators = (",", ": ") if indent is not None else (",", ":")
     expected = json.dumps(value, ensure_ascii=False, indent=indent, separators=separators)
     assert json_format._encoded(value, indent) == expected
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(document=datasets(), suffix=st.sampled_from([".json", ".jsonl"]))
+def test_the_canonical_form_of_an_indexed_file_is_the_records(
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    document: dict[str, Any],
+    suffix: str,
+) -> None:
+    """``fmt`` on a big file writes the events from their stored JSON: the same text."""
+    from relcli import store
+
+    path = _write(tmp_path_factory.mktemp("canonical"), document, suffix)
+    texts = []
+    for mode in ("never", "always"):
+        monkeypatch.setenv("RELCLI_INDEX", mode)
+        dataset = store.load(path)
+        assert type(dataset).__name__ == ("Dataset" if mode == "never" else "IndexedDataset")
+        texts.append(store.canonical_text_for(path, dataset))
+    assert texts[0] == texts[1]

@@ -72,3 +72,23 @@ def json_array(texts: Iterable[str]) -> Iterator[str]:
         yield opening + escape_json_controls(body).replace("\n", "\n  ")
         opening = ",\n  "
     yield "[]\n" if opening == "[\n  " else "\n]\n"
+
+
+def canonical_lines(texts: Iterable[str], record_type: str) -> Iterator[str]:
+    """Each event as a line of a canonical JSON Lines file: its ``type`` first, then its keys
+    in the schema's order, as ``json.dumps`` writes them (raw UTF-8, nothing escaped after)."""
+    head = '{"type":' + json.dumps(record_type) + ","
+    for text in texts:
+        yield head + _compact(text).decode("utf-8", "surrogatepass")[1:] + "\n"
+
+
+def canonical_array(texts: Iterable[str], depth: int) -> Iterator[str]:
+    """The events as an array in a canonical JSON document, nested ``depth`` levels deep and
+    indented by two spaces a level, as ``json.dumps(..., indent=2)`` writes it."""
+    outer, inner = "  " * depth, "  " * (depth + 1)
+    opening = "[\n" + inner
+    for text in texts:
+        body = msgspec.json.format(_compact(text), indent=2).decode("utf-8", "surrogatepass")
+        yield opening + body.replace("\n", "\n" + inner)
+        opening = ",\n" + inner
+    yield "[]" if opening.startswith("[") else "\n" + outer + "]"
