@@ -50,7 +50,7 @@ from .options import (
     TreatyOpt,
     checked_text,
 )
-from .output import check_writable, emit, note, write_file
+from .output import check_writable, emit, note, stream, write_file
 
 
 class StatsBy(enum.StrEnum):
@@ -230,9 +230,12 @@ def export(
             from ..render import stored
 
             counted = _Counted(texts)
-            write_file(path, "".join(getattr(stored, _STORED[to])(counted)), force)
-            if str(path) != "-":
-                note(f"relcli: wrote {counted.count} events to {path}")
+            pieces = getattr(stored, _STORED[to])(counted)
+            if str(path) == "-":
+                stream(pieces)  # to standard output as they come, as timeline does
+                return
+            write_file(path, "".join(pieces), force)
+            note(f"relcli: wrote {counted.count} events to {path}")
             return
     events = query.events_matching(dataset, wanted)
     if to is ExportFormat.ics:
