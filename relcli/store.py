@@ -10,7 +10,7 @@ bad value (``$.events[12].date``), or for JSON Lines by its line (``line 12: $.d
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -197,16 +197,22 @@ def canonical_jsonl_text(dataset: Records) -> str:
 
 def canonical_text_for(path: Path, dataset: Records) -> str:
     """The canonical text of ``dataset`` in the format ``path``'s name says (JSON or JSON Lines)."""
+    return "".join(canonical_pieces_for(path, dataset))
+
+
+def canonical_pieces_for(path: Path, dataset: Records) -> Iterator[str]:
+    """``canonical_text_for`` in pieces: for a big file's index, event by event."""
     from .model import Selection
 
     texts = dataset.event_json(Selection())  # a big file's index: its events' JSON, in order
     if texts is not None:
-        return _canonical_from_texts(path, dataset, texts)
-    return canonical_jsonl_text(dataset) if path.suffix == ".jsonl" else canonical_text(dataset)
+        yield from _canonical_from_texts(path, dataset, texts)
+        return
+    yield canonical_jsonl_text(dataset) if path.suffix == ".jsonl" else canonical_text(dataset)
 
 
-def _canonical_from_texts(path: Path, dataset: Records, texts: Iterable[str]) -> str:
-    """The canonical text, with the events written from their stored JSON (``render.stored``,
+def _canonical_from_texts(path: Path, dataset: Records, texts: Iterable[str]) -> Iterator[str]:
+    """The canonical text in pieces, with the events written from their stored JSON (``render.stored``,
     byte for byte what ``json`` writes of the records: tested) instead of built and encoded
     one by one — a million events took a minute and 6 GB that way."""
     import json
@@ -219,10 +225,15 @@ def _canonical_from_texts(path: Path, dataset: Records, texts: Iterable[str]) ->
     if path.suffix == ".jsonl":
         lines = [line + "\n" for line in canonical_jsonl_text(small).split("\n")[:-1]]
         before = 1 + len(small.actors) + len(small.treaties)  # meta, actors, treaties, events…
-        return "".join([*lines[:before], *stored.canonical_lines(texts, "event"), *lines[before:]])
+        yield "".join(lines[:before])
+        yield from stored.canonical_lines(texts, "event")
+        yield "".join(lines[before:])
+        return
     mark = "\ud800events"  # a lone surrogate: no valid data file holds one
     document = canonical(small).to_json()
     document["events"] = mark
     text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     head, tail = text.split(json.dumps(mark, ensure_ascii=False), 1)
-    return head + "".join(stored.canonical_array(texts, 1)) + tail
+    yield head
+    yield from stored.canonical_array(texts, 1)
+    yield tail

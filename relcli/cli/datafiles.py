@@ -1,5 +1,6 @@
 """Commands about data files themselves: validate, fmt, schema."""
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
@@ -77,15 +78,26 @@ def fmt(
     resolved = store.resolve_path(path or state_of(ctx).data)
     if datafile.is_stream(resolved):  # reading it would consume (or wait on) the stream
         raise UsageProblem(f"fmt rewrites a file in place; {resolved} is a pipe or a device")
-    text = store.canonical_text_for(resolved, store.load(resolved))
-    if resolved.read_text(encoding="utf-8") == text:
+    dataset = store.load(resolved)
+    if _same_text(resolved, store.canonical_pieces_for(resolved, dataset)):
         note(f"relcli: {resolved} is already canonical")
         return
     if check:
         note(f"relcli: {resolved} is not in canonical form (run 'relcli fmt')")
         raise typer.Exit(EXIT_DATA)
+    text = store.canonical_text_for(resolved, dataset)
     datafile.write_text(resolved, text, force=True)
     note(f"relcli: rewrote {resolved}")
+
+
+def _same_text(path: Path, pieces: Iterable[str]) -> bool:
+    """Whether the file's text is these pieces, read a piece at a time (a big file's canonical
+    text is not held whole to compare it)."""
+    with path.open(encoding="utf-8") as handle:
+        for piece in pieces:
+            if handle.read(len(piece)) != piece:
+                return False
+        return handle.read(1) == ""
 
 
 @app.command()
