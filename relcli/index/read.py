@@ -231,14 +231,19 @@ class IndexedDataset:
         the events or fewer, else whole (a lookup per row costs six times a row of one pass).
         The range's bounds are days computed here, so they are written into the SQL."""
         starts, bounds = self._starts(*sql.bounds(selection))
+        if not self._narrow(starts, bounds):
+            return "events NOT INDEXED" + sql.where(where)
         conditions = [c.replace("?", f"'{b}'") for c, b in zip(starts, bounds, strict=True)]
-        rows = "events NOT INDEXED"
-        if conditions:
-            count = f"SELECT COUNT(*) FROM events{sql.where(conditions)}"  # in the index alone
-            if self.db.execute(count).fetchone()[0] * 6 <= self.event_count():
-                rows = "events INDEXED BY events_order"
-                where = [*where, *conditions]
-        return rows + sql.where(where)
+        return "events INDEXED BY events_order" + sql.where([*where, *conditions])
+
+    def _narrow(self, starts: list[str], bounds: list[Any]) -> bool:
+        """Whether these conditions on ``start`` leave a sixth of the events or fewer, so that
+        walking the chronological index (a lookup per row, six times a row of one pass over
+        the table) is the cheaper way to them; counted in the index alone."""
+        if not starts:
+            return False
+        count = f"SELECT COUNT(*) FROM events{sql.where(starts)}"
+        return bool(self.db.execute(count, bounds).fetchone()[0] * 6 <= self.event_count())
 
     def candidates(
         self,
@@ -333,9 +338,8 @@ class IndexedDataset:
             return
         starts_where, bounds = self._starts(start, end)
         walk = "SELECT body FROM events INDEXED BY events_order"
-        count = f"SELECT COUNT(*) FROM events{sql.where(starts_where)}"  # in the index alone
         row = None
-        if self.db.execute(count, bounds).fetchone()[0] * 6 > self.event_count():
+        if not self._narrow(starts_where, bounds):
             first = " ORDER BY start DESC" if reverse else " ORDER BY start"
             statement = (
                 f"SELECT start FROM events INDEXED BY events_order{sql.where(starts_where)}{first}"
