@@ -58,20 +58,21 @@ def _compact(text: str) -> bytes:
         )
 
 
+def _text(text: str) -> str:
+    return _compact(text).decode("utf-8", "surrogatepass")
+
+
 def json_lines(texts: Iterable[str]) -> Iterator[str]:
     """``--format jsonl``: one compact line per event."""
     for text in texts:
-        yield escape_json_controls(_compact(text).decode("utf-8", "surrogatepass")) + "\n"
+        yield escape_json_controls(_text(text)) + "\n"
 
 
 def json_array(texts: Iterable[str]) -> Iterator[str]:
-    """``--format json``: the events as one array, indented by two spaces."""
-    opening = "[\n  "
-    for text in texts:
-        body = msgspec.json.format(_compact(text), indent=2).decode("utf-8", "surrogatepass")
-        yield opening + escape_json_controls(body).replace("\n", "\n  ")
-        opening = ",\n  "
-    yield "[]\n" if opening == "[\n  " else "\n]\n"
+    """``--format json``: the events as one array, indented by two spaces: the canonical array
+    at the top level, with what a terminal would act on escaped (as ``json.render`` does)."""
+    yield from map(escape_json_controls, canonical_array(texts, 0))
+    yield "\n"
 
 
 def canonical_lines(texts: Iterable[str], record_type: str) -> Iterator[str]:
@@ -79,7 +80,7 @@ def canonical_lines(texts: Iterable[str], record_type: str) -> Iterator[str]:
     in the schema's order, as ``json.dumps`` writes them (raw UTF-8, nothing escaped after)."""
     head = '{"type":' + json.dumps(record_type) + ","
     for text in texts:
-        yield head + _compact(text).decode("utf-8", "surrogatepass")[1:] + "\n"
+        yield head + _text(text)[1:] + "\n"
 
 
 def canonical_array(texts: Iterable[str], depth: int) -> Iterator[str]:
