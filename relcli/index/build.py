@@ -3,8 +3,9 @@
 The file is read the fast way first (``fastread``: msgspec vouches for a valid file, or gives
 up). If it gives up, the file is read again the plain way (``datastream``), where the full
 checker words each problem. Either way the events that pass enter the index one way only: as
-a ``batch.Batch``, given to the ``builder.Builder``, whose writer stores them on the other core
-while the reading goes on.
+a ``batch.Batch``, given to the ``builder.Builder``. On Linux a file of some size is read the
+fast way on both cores (``split``: each half written by the process that read it); else the
+builder's writer stores the rows on the other core while the reading goes on.
 
 The database is written to a temporary file and renamed into place, so concurrent builders are
 safe, and kept only if the file is valid and did not change while it was read.
@@ -24,7 +25,7 @@ from ..datafile import nonblank, read_text
 from ..datastream import Item, Malformed, not_utf8, stream_json, stream_jsonl
 from ..errors import DataFileError
 from . import fastread, split
-from .batch import Batch, GiveUp
+from .batch import GiveUp
 from .builder import Builder
 
 
@@ -105,11 +106,7 @@ def _fast(path: Path, builder: Builder, progress: Callable[[int], None]) -> None
     if path.suffix == ".jsonl":
         with path.open("rb") as handle:
             blocks = fastread.blocks_of(handle)
-            for part in fastread.read_lines(blocks, on_block=progress):
-                if isinstance(part, Batch):
-                    builder.add_batch(part)
-                else:
-                    builder.add(part)
+            builder.add_all(fastread.read_lines(blocks, on_block=progress))
     else:
         data = path.read_bytes()
         if data.startswith(b"\xef\xbb\xbf"):

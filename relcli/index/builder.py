@@ -13,7 +13,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from array import array as hashes  # of 64-bit integers: hashes, line numbers
+from array import array as hashes
+from collections.abc import Iterable  # of 64-bit integers: hashes, line numbers
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
@@ -118,6 +119,14 @@ class Builder:
     def locate(self, path: str) -> str:
         """A path of the document as it is found in the file (``line 12: $.date``)."""
         return relocated(path, self.where)
+
+    def add_all(self, found: Iterable[Batch | Item]) -> None:
+        """What ``fastread.read_lines`` yields: runs of vetted events and the other items."""
+        for part in found:
+            if isinstance(part, Batch):
+                self.add_batch(part)
+            else:
+                self.add(part)
 
     def add(self, item: Item) -> None:
         self.order += 1

@@ -101,11 +101,7 @@ def read_jsonl(path: Path, builder: Builder, progress: Callable[[int], None]) ->
     with path.open("rb") as handle:
         blocks = fastread.blocks_of(handle, cut)
         shown = lambda done: progress(done * 2)  # noqa: E731 (the other half runs meanwhile)
-        for found in fastread.read_lines(blocks, RUN, counts=counts, ends=False, on_block=shown):
-            if isinstance(found, Batch):
-                builder.add_batch(found)
-            else:
-                builder.add(found)
+        builder.add_all(fastread.read_lines(blocks, RUN, counts=counts, ends=False, on_block=shown))
     summary = child.join(builder, first=counts["events"])
     shift = counts["lines"]
     lines = builder.lines.setdefault("events", array("q"))
