@@ -34,10 +34,6 @@ if TYPE_CHECKING:
 
 MAX_PROBLEMS = 100
 BATCH = 20_000
-_EVENT_COLUMNS = (
-    "pos", "id", "start", "end", "precision", "end_precision",
-    "kind", "tone", "tags", "actors", "treaties", "urls", "ascii", "body",
-)  # fmt: skip
 
 
 class Builder:
@@ -318,7 +314,9 @@ class Builder:
         """Copy the events of each part (``split``) in, after this builder's own."""
         for part, first in self.parts:
             db.execute("ATTACH DATABASE ? AS part", (str(part),))
-            columns = ", ".join(f'"{c}"' for c in _EVENT_COLUMNS[1:])
+            # Every column but the first (pos), as the layout (writer.SCHEMA) has them.
+            names = [row[1] for row in db.execute("PRAGMA part.table_info(events)")][1:]
+            columns = ", ".join(f'"{name}"' for name in names)
             db.execute(f"INSERT INTO events SELECT pos + ?, {columns} FROM part.events", (first,))
             db.execute(
                 "INSERT INTO event_treaties SELECT treaty, pos + ? FROM part.event_treaties",
