@@ -147,15 +147,40 @@ def test_concurrent_builders(data_file: Path, tmp_path: Path) -> None:
     assert result.stdout == outputs[0][0]
 
 
+def _entry(fingerprint: object, plain: dict[str, object], arrays: dict[str, bytes]) -> bytes:
+    """A cache entry laid out as ``cache.packed`` lays it out, with arrays given as bytes."""
+    import marshal
+    import zlib
+
+    table, offset = {}, 0
+    for key, array in arrays.items():
+        table[key] = (offset, len(array), zlib.crc32(array))
+        offset += len(array)
+    header = marshal.dumps((fingerprint, plain, table))
+    sizes = zlib.crc32(header).to_bytes(4, "big") + len(header).to_bytes(4, "big")
+    return b"".join([cache._MAGIC, sizes, header, *arrays.values()])
+
+
 def test_a_damaged_part_of_the_cache_is_read_from_the_file(data_file: Path) -> None:
     """The cache keeps each record array marshalled until used; a damaged one is not trusted."""
     import marshal
 
     expected = store.load(data_file).to_json()
     location = cache.location(data_file, ".marshal")
-    fingerprint, packed = marshal.loads(cache._checked(location.read_bytes()))
-    assert isinstance(packed["events"], bytes)  # decoded only when asked for
-    for damage in (b"\x00garbage", marshal.dumps({"not": "a list"})):
-        packed["events"] = damage
-        location.write_bytes(cache._sealed(marshal.dumps((fingerprint, packed))))
+    blob = location.read_bytes()
+    assert blob.startswith(cache._MAGIC)
+    fingerprint, document = cache.unpacked(blob, lambda: {})
+    assert dict.__getitem__(document, "events") is not document["actors"]  # read when asked
+    plain = {k: v for k, v in dict.items(document) if not isinstance(document[k], list)}
+    arrays = {k: marshal.dumps(document[k]) for k in document if isinstance(document[k], list)}
+    for damage in (b"\x00garbage", marshal.dumps({"not": "a list"}), b"[\xff\xff\xff\x7f"):
+        location.write_bytes(_entry(fingerprint, plain, {**arrays, "events": damage}))
         assert store.load(data_file).to_json() == expected
+    # Bytes garbled after the checksum was taken: the checksum catches them.
+    good = _entry(
+        fingerprint,
+        plain,
+        {k: v for k, v in arrays.items() if k != "events"} | {"events": arrays["events"]},
+    )
+    location.write_bytes(good[:-50] + bytes(50))
+    assert store.load(data_file).to_json() == expected
