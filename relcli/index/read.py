@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 from collections import Counter
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -133,6 +133,10 @@ class IndexedDataset:
         bounds = [day.isoformat() for p in periods for day in (p.start, p.end)]
         statement = f"SELECT {counts} FROM {self._rows(Selection(periods=tuple(periods)), where)}"
         return list(self.db.execute(statement, bounds + params).fetchone())
+
+    def record_texts(self, kind: str) -> Mapping[str, str]:
+        """See ``model.Records``: none here (``event_json`` gives a selection's texts)."""
+        return {}
 
     def events_naming_treaty(self, treaty_id: str, also: Collection[str]) -> list[Event]:
         found = {e.id: e for e in self.candidates(treaties=[treaty_id])}

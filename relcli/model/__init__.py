@@ -5,7 +5,7 @@ data file as a ``Dataset`` with ``Records``, the one interface every dataset off
 
 from __future__ import annotations
 
-from .dataset import Dataset, EventText, Records, by_signing, chronological
+from .dataset import TEXTS, Dataset, EventText, Records, by_signing, chronological
 from .records import Actor, Era, Event, Milestone, Quote, Role, Source, Treaty
 from .schema import (
     ACTOR_KEYS,
@@ -34,6 +34,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "SCHEMA_VERSIONS",
     "SOURCE_KEYS",
+    "TEXTS",
     "TONES",
     "TREATY_KEYS",
     "Actor",

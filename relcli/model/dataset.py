@@ -18,6 +18,9 @@ from .records import Actor, Era, Event, Quote, Treaty
 from .schema import JSON, SCHEMA_VERSION
 from .selection import Selection, Tally
 
+# The suffix of a cached document's keys for its records' JSON texts (``events.json``).
+TEXTS = ".json"
+
 # The orders of records, for listings and for the canonical form of a file.
 
 Dated = TypeVar("Dated", Event, Quote)
@@ -120,6 +123,13 @@ class Records(Protocol):
         (newest first with ``reverse``) — or None if this engine keeps no JSON texts (build
         the events instead). The texts are the events as the data file gave them: valid, keys
         in any order, any spacing."""
+        ...
+
+    def record_texts(self, kind: str) -> Mapping[str, str]:
+        """Each record of ``kind`` (``events`` or ``quotes``) as JSON, by id: its ``to_json()``
+        as relcli prints it (``render.json.dumps``: indented by two spaces, UTF-8 as is, what a
+        terminal would act on escaped), where this dataset keeps such texts (a small file read
+        from the cache); empty where it keeps none."""
         ...
 
     def events_naming_treaty(self, treaty_id: str, also: Collection[str]) -> list[Event]:
@@ -344,6 +354,17 @@ class Dataset:
                 if treaty_id in e.get("treaties", ()) or e["id"] in also
             ]
         return [e for e in self.events if treaty_id in e.treaties or e.id in also]
+
+    def record_texts(self, kind: str) -> Mapping[str, str]:
+        """See ``Records``: the texts the cache keeps beside the document (``TEXTS``)."""
+        key = kind + TEXTS
+        found = self._by_id.get(key)
+        if found is None:
+            texts = self._document.get(key) if self._document is not None else None
+            ids = [r["id"] for r in self._raw(kind)] if texts is not None else []
+            found = dict(zip(ids, texts, strict=True)) if texts and len(texts) == len(ids) else {}
+            self._by_id[key] = found
+        return found
 
     def _raw(self, key: str) -> list[JSON]:
         assert self._document is not None

@@ -204,12 +204,19 @@ def renderer(name: str) -> Renderer:
     return module.render  # type: ignore[no-any-return]
 
 
-def to_json(document: Document) -> Any:
-    """The JSON value of a document: a list of records, or one record with what links to it."""
+def _as_json(record: Any) -> Any:
+    return record.to_json()
+
+
+def to_json(document: Document, record: Callable[[Any], Any] = _as_json) -> Any:
+    """The JSON value of a document: a list of records, or one record with what links to it.
+
+    ``record`` gives the value of each event or quote that is printed whole (the JSON renderer
+    stands in a mark for the text a dataset keeps of it: ``render.json``)."""
     if isinstance(document, Listing):
         if document.kind == "treaty":
             return [_treaty_json(t) for t in document.records]  # type: ignore[arg-type]
-        return [record.to_json() for record in document.records]
+        return [record(r) for r in document.records]
     if isinstance(document, TreatiesOn):
         return [snapshot.to_json() for snapshot in document.snapshots]
     if isinstance(document, QuoteDetail):
@@ -219,7 +226,7 @@ def to_json(document: Document) -> Any:
         body["speaker_roles"] = [
             {k: row[k] for k in ("role", "from", "to", "held", "note")} for row in document.offices
         ]
-        body["linked_event"] = document.event.to_json() if document.event else None
+        body["linked_event"] = record(document.event) if document.event else None
         return body
     if isinstance(document, Comparison):
         return [dict(row) for row in document.rows]
@@ -227,13 +234,13 @@ def to_json(document: Document) -> Any:
         body = _treaty_json(document.treaty)
         if document.on is not None:
             body.update({k: v for k, v in document.on.to_json().items() if k not in ("id", "name")})
-        body["linked_events"] = [e.to_json() for e in document.events]
-        body["linked_quotes"] = [q.to_json() for q in document.quotes]
+        body["linked_events"] = [record(e) for e in document.events]
+        body["linked_quotes"] = [record(q) for q in document.quotes]
         return body
     if isinstance(document, ActorDetail):
         body = document.actor.to_json()
-        body["linked_events"] = [e.to_json() for e in document.events]
-        body["linked_quotes"] = [q.to_json() for q in document.quotes]
+        body["linked_events"] = [record(e) for e in document.events]
+        body["linked_quotes"] = [record(q) for q in document.quotes]
         return body
     if isinstance(document, SearchResults):
         return [
@@ -243,7 +250,7 @@ def to_json(document: Document) -> Any:
                 "score": hit.score,
                 "date": hit.date.iso() if hit.date else None,
                 "title": hit.title,
-                "record": hit.record.to_json(),
+                "record": record(hit.record),
             }
             for hit in document.hits
         ]
@@ -259,7 +266,7 @@ def to_json(document: Document) -> Any:
         rows = [dict(row) for row in document.rows]
         return rows[0] if document.single and rows else rows
     body = document.event.to_json()
-    body["linked_quotes"] = [q.to_json() for q in document.quotes]
+    body["linked_quotes"] = [record(q) for q in document.quotes]
     return body
 
 

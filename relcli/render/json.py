@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import re
 import sys
+from typing import Any
 
 from . import Document, RenderOptions, to_json
 from .safety import escape_json_controls
+
+# A lone surrogate: no valid data file holds one, and an argument never decodes to this one.
+MARK = "\ud800relcli-record-"
 
 
 def dumps(value: object, *, indent: int | None = 2) -> str:
@@ -31,9 +34,59 @@ def _encoded(value: object, indent: int | None) -> str:
                 return text.decode("utf-8")
         except (TypeError, ValueError, OverflowError, UnicodeError, msgspec.EncodeError):
             pass
+    import json  # not at import: a listing of records the cache keeps texts of never needs it
+
     separators = (",", ": ") if indent is not None else (",", ":")
     return json.dumps(value, ensure_ascii=False, indent=indent, separators=separators)
 
 
 def render(document: Document, options: RenderOptions) -> str:
+    dataset = getattr(document, "dataset", None)
+    if dataset is not None:
+        return _with_texts(document, dataset) + "\n"
     return dumps(to_json(document)) + "\n"
+
+
+def _with_texts(document: Document, dataset: Any) -> str:
+    """``dumps(to_json(document))``, with each event and quote the dataset keeps a text of
+    written from that text: a mark stands in for it, and the text, indented where the mark
+    stands, replaces the mark. The texts are what ``dumps`` writes of the records
+    (``store.cached_form``), so the result is the same, without encoding them again."""
+    from ..model import Event, Quote
+
+    used: list[str] = []
+    kinds: dict[type, str] = {Event: "events", Quote: "quotes"}
+    texts: dict[str, Any] = {}
+
+    def record(value: Any) -> Any:
+        kind = kinds.get(type(value))
+        if kind is None:
+            return value.to_json()
+        if kind not in texts:  # asked for when first needed: quotes never read the events'
+            texts[kind] = dataset.record_texts(kind)
+        text = texts[kind].get(value.id)
+        if text is None:
+            return value.to_json()
+        used.append(text)
+        return f"{MARK}{len(used) - 1}"
+
+    value = to_json(document, record)
+    if value and type(value) is list and all(type(v) is str and v[:1] == "\ud800" for v in value):
+        # Only marks (a listing): in their order, as json would indent them.
+        return "[\n  " + ",\n  ".join(text.replace("\n", "\n  ") for text in used) + "\n]"
+    skeleton = _encoded(value, 2)
+    if skeleton.count(MARK) != len(used):  # a mark not only where it was put: encode it all
+        return dumps(to_json(document))
+    pieces, start, quoted = [], 0, '"' + MARK
+    while (at := skeleton.find(quoted, start)) >= 0:
+        close = skeleton.index('"', at + 1)
+        line = end = skeleton.rfind("\n", 0, at) + 1
+        while skeleton[end] == " ":
+            end += 1
+        text = used[int(skeleton[at + len(quoted) : close])].replace(
+            "\n", "\n" + " " * (end - line)
+        )
+        pieces += [escape_json_controls(skeleton[start:at]), text]
+        start = close + 1
+    pieces.append(escape_json_controls(skeleton[start:]))
+    return "".join(pieces)
