@@ -1,7 +1,5 @@
 """``python -m relcli``."""
 
-import sys
+from .script import run
 
-from .cli import main
-
-sys.exit(main())
+run()

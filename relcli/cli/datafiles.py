@@ -11,7 +11,7 @@ from ..errors import (
     EXIT_DATA,
     UsageProblem,
 )
-from .app import app
+from .application import app
 from .filters import state_of
 from .output import note, write
 

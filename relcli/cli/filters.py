@@ -17,7 +17,7 @@ from ..errors import (
     UsageProblem,
 )
 from ..model import Dataset, Event
-from .app import State
+from .application import State
 from .options import Output
 from .output import render_options
 

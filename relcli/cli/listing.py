@@ -14,7 +14,7 @@ from ..render import (
     SearchResults,
 )
 from . import completion
-from .app import app
+from .application import app
 from .filters import (
     actor_ids,
     counts_shown,

@@ -18,7 +18,7 @@ from ..render import (
     Vocabulary,
 )
 from . import completion
-from .app import app
+from .application import app
 from .filters import date_bounds, during_ranges, on_date, state_of, terms
 from .options import (
     CountryOpt,

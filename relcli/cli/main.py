@@ -22,7 +22,7 @@ from ..errors import (
     Terminated,
 )
 from . import completion
-from .app import APP_SETTINGS, app, print_version
+from .application import APP_SETTINGS, app, print_version, register
 from .output import PAGING, WRITTEN, note, silence_stdout
 
 REPORT_TO = "the relcli issue tracker, with the command you ran"
@@ -115,13 +115,15 @@ def _click_command(args: list[str]) -> typer.core.TyperGroup:
     listings and "No such command" suggestions are unchanged.
     """
     name = _subcommand(args)
+    completing = bool(os.environ.get(completion.COMPLETE_VAR))
+    register(None if completing else name)
     wanted = [
         info
         for info in app.registered_commands
         if (info.name or (info.callback.__name__ if info.callback else "").replace("_", "-"))
         == name
     ]
-    if not wanted or os.environ.get(completion.COMPLETE_VAR):
+    if not wanted or completing:  # help, or "No such command" with its suggestions: all
         return typer.main.get_command(app)  # type: ignore[return-value]
     lean = typer.Typer(**APP_SETTINGS)  # type: ignore[arg-type]
     lean.registered_callback = app.registered_callback

@@ -20,7 +20,7 @@ from ..render import (
     renderer,
 )
 from . import completion
-from .app import app
+from .application import app
 from .filters import (
     event_filter,
     state_of,
