@@ -17,6 +17,7 @@ from .errors import UsageProblem
 from .model import (
     Actor,
     Event,
+    EventText,
     Quote,
     Records,
     Selection,
@@ -226,7 +227,12 @@ class EventFilter(Bundle):
     def accepts(self, event: Event) -> bool:
         return self.selection().accepts(event) and self.found_in(event)
 
-    def found_in(self, event: Event) -> bool:
+    @property
+    def needles(self) -> tuple[str, ...]:
+        """The search texts folded, as ``found_in`` looks for them."""
+        return tuple(fold(text) for text in self.searches)
+
+    def found_in(self, event: EventText) -> bool:
         """Whether every search text occurs in the event's title or summary."""
         return all(_contains(fold(text), event.title, event.summary) for text in self.searches)
 

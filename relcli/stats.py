@@ -73,11 +73,12 @@ def tally_matching(
     ordered: bool = False,
 ) -> Tally:
     """The ``Tally`` of the events ``wanted`` accepts (see ``Records.tally``): counted by the
-    dataset (in SQL, for an index, without building the events) unless a search or a limit
-    needs the events themselves."""
-    if wanted.searches or wanted.limit is not None:
+    dataset (in SQL, for an index, without building the events; searches too, where SQL can
+    decide them) unless a limit needs the events themselves."""
+    if wanted.limit is not None:
         return Tally.of(query.each_matching(dataset, wanted), counting)
-    return dataset.tally(wanted.selection(), counting, ordered=ordered)
+    search = wanted if wanted.searches else None
+    return dataset.tally(wanted.selection(), counting, ordered=ordered, search=search)
 
 
 def _most_first(counter: Counter[str]) -> dict[str, int]:

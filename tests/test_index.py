@@ -69,6 +69,11 @@ COMMANDS = [
     ["search", "treaty", "--from", "2000", "--json"],
     ["on", "12-08", "--type", "quote", "--json"],
     ["stats", "--not-tag", "syria", "--json"],
+    ["stats", "--search", "treaty", "--json"],
+    ["stats", "--search", "arms control", "--by", "tag"],
+    ["stats", "--search", "Лавров", "--search", "a", "--json"],
+    ["stats", "--search", "'s", "--from", "2000", "--json"],
+    ["compare", "1980-1990", "2010-2020", "--json"],
     ["validate"],
 ]
 

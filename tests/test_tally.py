@@ -182,3 +182,90 @@ def test_compare_breaks_ties_by_the_first_met(
     assert list(whole["top_kinds"].items()) == [("trade", 2), ("summit", 2), ("military", 1)]
     assert list(whole["top_tags"]) == ["crimea", "syria", "arctic"]
     assert list(whole["top_actors"]) == ["Анна", "Борис", "Яков"]
+
+
+# ---- counting what a search finds -------------------------------------------------------------
+
+# Text a search must read exactly: quotes and backslashes (escaped in the JSON), runs of spaces,
+# tabs and newlines (folding collapses them), capitals, accents, Cyrillic, "%" and "_" (LIKE's).
+PIECES = [
+    "Treaty",
+    "treaty",
+    "ARMS",
+    "arms  control",
+    'say "no"',
+    "back\\slash",
+    "tab\there",
+    "new\nline",
+    "50%",
+    "a_b",
+    "Évènement",
+    "Договор",
+    "ſtrange",
+    "x",
+    "  ",
+    "-",
+    "Sta",
+]
+pieces = st.lists(st.sampled_from(PIECES), min_size=1, max_size=5).map(" ".join)
+
+
+@st.composite
+def searchable(draw: st.DrawFn) -> dict[str, Any]:
+    document = draw(datasets())
+    for event in document["events"]:
+        if draw(st.booleans()):  # a title is one line, its spacing as given
+            event["title"] = " ".join(draw(pieces).split()) or "x"
+        if draw(st.booleans()):
+            event["summary"] = draw(pieces).strip() or "x"
+    return document
+
+
+NEEDLES = [
+    "treaty",
+    "TREATY",
+    "arms control",
+    "arms  control",
+    '"no"',
+    "back\\slash",
+    "50%",
+    "a_b",
+    "evenement",
+    "договор",
+    "strange",
+    "x",
+    "sta",
+    "ta",
+    "here new",
+    "%",
+    "_",
+]
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(document=searchable(), data=st.data())
+def test_engines_tally_a_search_alike(
+    tmp_path_factory: pytest.TempPathFactory, document: dict[str, Any], data: st.DataObject
+) -> None:
+    """SQL decides plain-ASCII rows, Python the rest: together, what ``query`` finds."""
+    from relcli.query import EventFilter
+
+    path = tmp_path_factory.mktemp("search-tally") / "data.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    memory, indexed = _both(path)
+    actors = [a["id"] for a in document["actors"]]
+    searches = tuple(data.draw(st.lists(st.sampled_from(NEEDLES), min_size=1, max_size=2)))
+    search = EventFilter(searches=searches)
+    for selection in (Selection(), data.draw(selections(actors))):
+        expected = Tally.of(
+            (e for e in memory.events if selection.accepts(e) and search.found_in(e)),
+            Tally.FIELDS,
+        )
+        assert memory.tally(selection, Tally.FIELDS, search=search) == expected
+        assert indexed.tally(selection, Tally.FIELDS, search=search) == expected
+        in_order = indexed.tally(selection, Tally.FIELDS, ordered=True, search=search)
+        assert _listed(in_order) == _listed(
+            memory.tally(selection, Tally.FIELDS, ordered=True, search=search)
+        )

@@ -17,7 +17,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..dates import DateRange
-from ..model import SCHEMA_VERSION, Actor, Dataset, Era, Event, Quote, Selection, Tally, Treaty
+from ..model import (
+    SCHEMA_VERSION,
+    Actor,
+    Dataset,
+    Era,
+    Event,
+    Quote,
+    Selection,
+    Tally,
+    TextSearch,
+    Treaty,
+)
 from . import sql
 
 if TYPE_CHECKING:
@@ -152,29 +163,80 @@ class IndexedDataset:
         counting: Collection[str] = Tally.STATS,
         *,
         ordered: bool = False,
+        search: TextSearch | None = None,
     ) -> Tally:
         """See ``model.Records.tally``: one pass over the selected rows' columns, each column
         concatenated in SQL and counted by ``Counter`` (per row, either costs more than the
-        pass itself: a GROUP BY sorts, a Python loop builds a tuple); no event is built."""
+        pass itself: a GROUP BY sorts, a Python loop builds a tuple); no event is built.
+
+        A search is decided in SQL on the rows of plain ASCII, where the title and summary
+        fold to their lower case (``sql.found_where``); the other rows, or all of them when a
+        needle has a space (folding collapses spaces), are counted here from a light decoding
+        of their title and summary, as ``query`` would judge them."""
         wanted = [f for f in Tally._fields if f in counting]
         if not wanted:
             return Tally(Counter(), Counter(), Counter(), Counter())
         where, params = sql.selection_where(selection)
-        rows = self._rows(selection, where)
-        if ordered:
-            rows = f"(SELECT {sql.TALLY_COLUMNS} FROM {rows} ORDER BY start, precision, id)"
-        listed = ", ".join(f"group_concat({sql.TALLIED[f]})" for f in wanted)
-        found = self.db.execute(f"SELECT {listed} FROM {rows}", params).fetchone()
-        counts = {
-            f: Counter(text.split("|" if f == "actors" else ",") if text else ())
-            for f, text in zip(wanted, found, strict=True)
-        }
+        counts = {f: Counter[Any]() for f in wanted}
+        by_hand = search is not None and bool(search.needles)
+        if by_hand:
+            assert search is not None
+            exact = None if ordered else sql.found_where(search.needles)
+            if exact is not None:
+                found, values = exact
+                self._tally_in_sql(selection, where + found, params + values, wanted, counts)
+                where = [*where, "ascii = 0"]
+            else:
+                where = where + sql.likely_where(search.needles)
+                params = params + sql.likely_values(search.needles)
+            self._tally_found(selection, where, params, wanted, counts, search, ordered)
+        else:
+            self._tally_in_sql(selection, where, params, wanted, counts, ordered)
         if "years" in counts:
             counts["years"] = Counter({(int(k[:4]), k[4:]): n for k, n in counts["years"].items()})
         if "tags" in counts:
             counts["tags"] = sql.unpiped(counts["tags"])
         counts.get("actors", Counter()).pop("", None)
         return Tally(*(counts.get(f, Counter()) for f in Tally._fields))
+
+    def _tally_in_sql(
+        self,
+        selection: Selection,
+        where: list[str],
+        params: list[Any],
+        wanted: list[str],
+        counts: dict[str, Counter[Any]],
+        ordered: bool = False,
+    ) -> None:
+        """Add the raw counts of the rows ``where`` selects (each counter's column values)."""
+        rows = self._rows(selection, where)
+        if ordered:
+            rows = f"(SELECT {sql.TALLY_COLUMNS} FROM {rows} ORDER BY start, precision, id)"
+        listed = ", ".join(f"group_concat({sql.TALLIED[f]})" for f in wanted)
+        found = self.db.execute(f"SELECT {listed} FROM {rows}", params).fetchone()
+        for f, text in zip(wanted, found, strict=True):
+            counts[f].update(text.split("|" if f == "actors" else ",") if text else ())
+
+    def _tally_found(
+        self,
+        selection: Selection,
+        where: list[str],
+        params: list[Any],
+        wanted: list[str],
+        counts: dict[str, Counter[Any]],
+        search: TextSearch,
+        ordered: bool,
+    ) -> None:
+        """``_tally_in_sql`` for the rows ``search`` finds, judged here one by one."""
+        rows = f"SELECT {sql.TALLY_COLUMNS}, body FROM {self._rows(selection, where)}"
+        if ordered:
+            rows += " ORDER BY start, precision, id"
+        decode = _text_decoder()
+        for start, tone, kind, tags, actors, body in self.db.execute(rows, params):
+            if search.found_in(decode(body)):
+                values = {"years": (start[:4] + tone,), "kinds": (kind,), "tags": (tags,)}
+                for f in wanted:
+                    counts[f].update(actors.split("|") if f == "actors" else values[f])
 
     def event_texts(
         self, selection: Selection, any_of: Sequence[Sequence[tuple[str, str]]] = ()
@@ -301,12 +363,10 @@ class IndexedDataset:
         starts, bounds = self._starts(*sql.bounds(selection))  # a range of the index
         where += starts
         params += bounds
-        for word in (w for text in texts for w in text.split()):
-            # The folded text's words all occur in the record's JSON, unless the JSON has
-            # characters folding would change (accents, dashes): those rows always pass.
-            if sql.likeable(word):
-                where.append("(ascii = 0 OR body LIKE ? ESCAPE '!')")
-                params.append(f"%{sql.like_escape(word)}%")
+        # The folded text's words all occur in the record's JSON, unless the JSON has
+        # characters folding would change (accents, dashes): those rows always pass.
+        where += sql.likely_where(texts)
+        params += sql.likely_values(texts)
         narrowed, values = sql.any_of_where(any_of)
         where += narrowed
         params += values

@@ -3,6 +3,7 @@ hints that narrow a search, and the pieces ``tally`` concatenates and counts."""
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
@@ -113,6 +114,50 @@ def any_of_where(
             where.append("(" + " OR ".join(tests) + ")")
             params += values
     return where, params
+
+
+def found_where(needles: Sequence[str]) -> tuple[list[str], list[Any]] | None:
+    """Conditions that hold, on a row of plain ASCII (``ascii = 1``), exactly where every
+    folded needle occurs in the title or the summary, as ``query.EventFilter.found_in`` has it:
+    folding such a text lower-cases it and collapses its runs of spaces, which changes nothing
+    a needle without a space can occur in. None if a needle has a space or other than ASCII,
+    or SQLite lacks its JSON functions.
+    A ``LIKE`` on the JSON goes first: a quick pass that the decoding tests then confirm."""
+    if not needles or any(" " in n or not n or not n.isascii() for n in needles):
+        return None
+    if not _json_functions():
+        return None
+    where, params = ["ascii = 1", *likely_where(needles)], likely_values(needles)
+    for needle in needles:  # LIKE ignores the case of ASCII letters, and only theirs
+        where.append(
+            "(json_extract(body, '$.title') LIKE ? ESCAPE '!'"
+            " OR json_extract(body, '$.summary') LIKE ? ESCAPE '!')"
+        )
+        params += [f"%{like_escape(needle)}%"] * 2
+    return where, params
+
+
+@functools.cache
+def _json_functions() -> bool:
+    """Whether this SQLite has ``json_extract`` (built in since 3.38, an option before)."""
+    import sqlite3
+
+    try:
+        sqlite3.connect(":memory:").execute("SELECT json_extract('{}', '$.a')").close()
+    except sqlite3.Error:
+        return False
+    return True
+
+
+def likely_where(needles: Sequence[str]) -> list[str]:
+    """A ``LIKE`` on the JSON for each needle that one can find (``likeable``): rows that fail
+    it cannot hold the needle; rows of other than plain ASCII always pass."""
+    words = [w for n in needles for w in n.split() if likeable(w)]
+    return ["(ascii = 0 OR body LIKE ? ESCAPE '!')"] * len(words)
+
+
+def likely_values(needles: Sequence[str]) -> list[Any]:
+    return [f"%{like_escape(w)}%" for n in needles for w in n.split() if likeable(w)]
 
 
 def likeable(word: str) -> bool:

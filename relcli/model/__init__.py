@@ -5,7 +5,15 @@ data file as a ``Dataset`` with ``Records``, the one interface every dataset off
 
 from __future__ import annotations
 
-from .dataset import TEXTS, Dataset, EventText, Records, by_signing, chronological
+from .dataset import (
+    TEXTS,
+    Dataset,
+    EventText,
+    Records,
+    TextSearch,
+    by_signing,
+    chronological,
+)
 from .records import Actor, Era, Event, Milestone, Quote, Role, Source, Treaty
 from .schema import (
     ACTOR_KEYS,
@@ -49,6 +57,7 @@ __all__ = [
     "Selection",
     "Source",
     "Tally",
+    "TextSearch",
     "Treaty",
     "by_signing",
     "chronological",

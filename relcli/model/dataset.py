@@ -54,6 +54,15 @@ class EventText(Protocol):
     def actors(self) -> Sequence[str]: ...
 
 
+class TextSearch(Protocol):
+    """Texts every event must hold (``query.EventFilter``): ``needles`` are the folded texts,
+    each to occur in the title or the summary; ``found_in`` is that rule, on one event."""
+
+    @property
+    def needles(self) -> Sequence[str]: ...
+    def found_in(self, event: EventText) -> bool: ...
+
+
 class Records(Protocol):
     """What every dataset offers: the records, lookups by id, and the few questions a storage
     engine can answer faster than a walk over every event (an index answers them in SQL)."""
@@ -113,9 +122,11 @@ class Records(Protocol):
         counting: Collection[str] = Tally.STATS,
         *,
         ordered: bool = False,
+        search: TextSearch | None = None,
     ) -> Tally:
-        """The ``Tally`` of the events ``selection`` accepts, with the counters named in
-        ``counting`` filled; met in ``chronological`` order if ``ordered`` (else in any)."""
+        """The ``Tally`` of the events ``selection`` accepts (and ``search`` finds, if given),
+        with the counters named in ``counting`` filled; met in ``chronological`` order if
+        ``ordered`` (else in any)."""
         ...
 
     def event_json(self, selection: Selection, reverse: bool = False) -> Iterable[str] | None:
@@ -313,9 +324,13 @@ class Dataset:
         counting: Collection[str] = Tally.STATS,
         *,
         ordered: bool = False,
+        search: TextSearch | None = None,
     ) -> Tally:
         events = chronological(self.events) if ordered else self.events
-        return Tally.of((e for e in events if selection.accepts(e)), counting)
+        found = (
+            e for e in events if selection.accepts(e) and (search is None or search.found_in(e))
+        )
+        return Tally.of(found, counting)
 
     def event_texts(
         self, selection: Selection, any_of: Sequence[Sequence[tuple[str, str]]] = ()
