@@ -18,6 +18,11 @@ def render(document: Document, options: RenderOptions) -> str:
     from . import layout
 
     width = max(options.width, 20)
+    plain = not (options.styled or options.short)
+    if plain and type(document) is Listing and document.kind == "event" and not document.words:
+        from .quickrows import timeline  # to a pipe: plain ASCII rows the quick way
+
+        return timeline(document.records, document.dataset, width)  # type: ignore[arg-type]
     lines = _rows(document, width, options.short)
     if lines is not None:
         text = layout.render(lines, options) if lines else ""
