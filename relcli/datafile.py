@@ -26,7 +26,7 @@ import errno
 import os
 import re
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -241,26 +241,28 @@ def is_stream(path: Path) -> bool:
     return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISSOCK(mode)
 
 
-def write_text(path: Path, text: str, *, force: bool) -> None:
-    """Write ``text`` (UTF-8, ``\\n`` line ends) to ``path`` by the rules above."""
+def write_text(path: Path, text: str | Iterable[str], *, force: bool) -> None:
+    """Write ``text`` (UTF-8, ``\\n`` line ends) to ``path`` by the rules above; given in
+    pieces, it is written as they come (a file still appears whole, in one rename)."""
     how, real = target_of(path, force=force)
-    data = text.encode("utf-8")
+    data = (piece.encode("utf-8") for piece in ([text] if isinstance(text, str) else text))
     if how == STREAM:
         _write_stream(path, data)
     else:
         _write_file(real, data, shown=path)
 
 
-def _write_stream(path: Path, data: bytes) -> None:
+def _write_stream(path: Path, data: Iterable[bytes]) -> None:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_NOCTTY)
     except OSError as exc:
         raise WriteFailed(str(path), _reason(exc)) from None
     try:
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
+        for piece in data:
+            view = memoryview(piece)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
     except BrokenPipeError:
         pass  # the reader went away, as with `| head`
     except OSError as exc:
@@ -274,7 +276,7 @@ def temporary_name(target: Path) -> Path:
     return target.with_name(f".{target.name}.relcli-{os.getpid()}.tmp")
 
 
-def _write_file(target: Path, data: bytes, *, shown: Path) -> None:
+def _write_file(target: Path, data: Iterable[bytes], *, shown: Path) -> None:
     try:
         existing: os.stat_result | None = os.stat(target)
     except FileNotFoundError:
@@ -282,7 +284,7 @@ def _write_file(target: Path, data: bytes, *, shown: Path) -> None:
     except OSError as exc:
         raise WriteFailed(str(shown), _reason(exc)) from None
     if existing is not None and existing.st_nlink > 1:
-        _rewrite_in_place(target, data, shown)
+        _rewrite_in_place(target, b"".join(data), shown)  # whole first: no half-written file
         return
     try:
         replace_file(target, data, temporary=temporary_name(target), like=existing)
@@ -292,22 +294,24 @@ def _write_file(target: Path, data: bytes, *, shown: Path) -> None:
 
 def replace_file(
     target: Path,
-    data: bytes,
+    data: bytes | Iterable[bytes],
     *,
     temporary: Path,
     mode: int = 0o666,
     like: os.stat_result | None = None,
     durable: bool = True,
 ) -> None:
-    """Put ``data`` at ``target`` in one rename: written to ``temporary`` (a new file, mode
-    ``mode`` less the umask, links not followed), given the mode and owner of ``like`` (the file
-    it replaces), flushed to disk if ``durable``, renamed over ``target``. Raises ``OSError``;
+    """Put ``data`` (bytes, or pieces of them) at ``target`` in one rename: written to
+    ``temporary`` (a new file, mode ``mode`` less the umask, links not followed), given the
+    mode and owner of ``like`` (the file it replaces), flushed to disk if ``durable``, renamed
+    over ``target``. Raises ``OSError``;
     the temporary file never outlives a failure. A cache entry is not ``durable``: losing one
     to a crash only costs a rebuild, and it is on every first run's path."""
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
     try:
         with os.fdopen(fd, "wb") as out:
-            out.write(data)
+            for piece in [data] if isinstance(data, bytes) else data:
+                out.write(piece)
             if durable:
                 out.flush()
                 os.fsync(out.fileno())

@@ -329,3 +329,31 @@ def test_the_canonical_form_of_an_indexed_file_is_the_records(
         assert type(dataset).__name__ == ("Dataset" if mode == "never" else "IndexedDataset")
         texts.append(store.canonical_text_for(path, dataset))
     assert texts[0] == texts[1]
+
+
+@pytest.mark.parametrize("at", [0, 2, 4])
+def test_a_run_with_text_msgspec_refuses_prints_as_the_records_do(
+    at: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Runs of events are decoded at once; one msgspec refuses (a lone surrogate) sends its run
+    one by one, and the output is the same."""
+    monkeypatch.setattr(stored, "AT_ONCE", 3)
+    base = json.loads(MINI.read_text(encoding="utf-8"))["events"][0]
+    events = []
+    for n in range(5):
+        event = {**base, "id": f"e{n}", "title": f"Event {n} é"}
+        if n == at:
+            event["summary"] = "lone \ud800 surrogate"
+        events.append(event)
+    texts = [json.dumps(e) for e in events]
+    listing = Listing("event", [Event.from_json(e) for e in events], None)  # type: ignore[arg-type]
+    options = RenderOptions(width=100, styled=False, color=False)
+    assert "".join(stored.json_lines(texts)) == jsonl_format.render(listing, options)
+    assert "".join(stored.json_array(texts)) == json_format.render(listing, options)
+    lines = "".join(stored.canonical_lines(texts, "event")).splitlines()
+    assert [json.loads(line) for line in lines] == [
+        {"type": "event", **e.to_json()} for e in listing.records
+    ]
+    nested = "".join(stored.canonical_array(texts, 1))
+    assert json.loads(nested) == [e.to_json() for e in listing.records]
+    assert nested.endswith("\n  ]") and nested.startswith('[\n    {\n      "id"')

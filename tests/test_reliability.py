@@ -600,3 +600,74 @@ def test_a_bug_is_not_blamed_on_the_cache(relcli, write_data, monkeypatch) -> No
     monkeypatch.setattr(query, "treaties_matching", typo)
     result = relcli("--data", str(path), "treaties")
     assert result.code == 70 and "damaged cache" not in result.err  # the rerun failed too
+
+
+# ---- writing a file in pieces (a big export as it is produced) --------------------------------
+
+
+def _pieces(fail_after: int | None = None):  # type: ignore[no-untyped-def]
+    for n in range(5):
+        if fail_after is not None and n == fail_after:
+            raise RuntimeError("the producer failed")
+        yield f"piece {n} é\n"
+
+
+def test_pieces_make_the_whole_file_in_one_rename(tmp_path: Path) -> None:
+    from relcli import datafile
+
+    target = tmp_path / "out.txt"
+    target.write_text("old\n", encoding="utf-8")
+    datafile.write_text(target, _pieces(), force=True)
+    assert target.read_text(encoding="utf-8") == "".join(_pieces())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+
+
+def test_a_failing_producer_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
+    from relcli import datafile
+
+    target = tmp_path / "out.txt"
+    target.write_text("old\n", encoding="utf-8")
+    with pytest.raises(RuntimeError):
+        datafile.write_text(target, _pieces(fail_after=3), force=True)
+    assert target.read_text(encoding="utf-8") == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+
+
+def test_pieces_to_a_hard_linked_file_are_written_whole_in_place(tmp_path: Path) -> None:
+    from relcli import datafile
+
+    target, other = tmp_path / "out.txt", tmp_path / "other-name.txt"
+    target.write_text("old\n", encoding="utf-8")
+    os.link(target, other)
+    with pytest.raises(RuntimeError):  # nothing is written before every piece is made
+        datafile.write_text(target, _pieces(fail_after=3), force=True)
+    assert other.read_text(encoding="utf-8") == "old\n"
+    datafile.write_text(target, _pieces(), force=True)
+    assert other.read_text(encoding="utf-8") == "".join(_pieces())
+
+
+def test_pieces_to_a_fifo_are_streamed(tmp_path: Path) -> None:
+    from relcli import datafile
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    datafile.write_text(fifo, _pieces(), force=True)
+    reader.join(timeout=10)
+    assert got == ["".join(_pieces()).encode("utf-8")] and stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_an_indexed_export_to_a_file_is_what_stdout_gets(  # type: ignore[no-untyped-def]
+    relcli, write_data, monkeypatch, tmp_path: Path, fmt: str
+) -> None:
+    path = _indexed(write_data, monkeypatch)
+    target = tmp_path / f"out.{fmt}"
+    printed = relcli("--data", str(path), "export", fmt, "-", "--from", "1990")
+    written = relcli("--data", str(path), "export", fmt, str(target), "--from", "1990")
+    assert printed.code == written.code == 0 and printed.out
+    assert target.read_text(encoding="utf-8") == printed.out
+    count = printed.out.count("\n") if fmt == "jsonl" else len(json.loads(printed.out))
+    assert f"wrote {count} events" in written.err

@@ -201,10 +201,11 @@ def check_writable(path: Path, force: bool) -> None:
         datafile.target_of(path, force=force)
 
 
-def write_file(path: Path, text: str, force: bool) -> None:
-    """Write ``text`` to ``path`` through ``datafile`` (never replacing what it points to)."""
+def write_file(path: Path, text: str | Iterable[str], force: bool) -> None:
+    """Write ``text`` (or its pieces, as they come) to ``path`` through ``datafile`` (never
+    replacing what it points to)."""
     if str(path) == "-":
-        write(text)
+        write(text) if isinstance(text, str) else stream(text)
     else:
         datafile.write_text(path, text, force=force)
 

@@ -229,12 +229,12 @@ def export(
         if texts is not None:  # a big file's index: its JSON, event by event (render.stored)
             from ..render import stored
 
-            counted = _Counted(texts)
-            pieces = getattr(stored, _STORED[to])(counted)
+            printed = getattr(stored, _STORED[to])
             if str(path) == "-":
-                stream(pieces)  # to standard output as they come, as timeline does
+                stream(printed(texts))  # to standard output as they come, as timeline does
                 return
-            write_file(path, "".join(pieces), force)
+            counted = _Counted(texts)
+            write_file(path, printed(counted), force)  # as they come, then renamed in place
             note(f"relcli: wrote {counted.count} events to {path}")
             return
     events = query.events_matching(dataset, wanted)

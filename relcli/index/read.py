@@ -13,6 +13,7 @@ import json
 from collections import Counter
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -348,7 +349,7 @@ class IndexedDataset:
         where, params = self._select(selection, (), (), None)
         low, high = sql.bounds(selection)
         rows = self._in_order(where, params, low, high, reverse, bool(selection.treaties))
-        return (body for (body,) in rows)
+        return map(itemgetter(0), rows)
 
     def _select(
         self,
