@@ -213,9 +213,9 @@ pieces = st.lists(st.sampled_from(PIECES), min_size=1, max_size=5).map(" ".join)
 @st.composite
 def searchable(draw: st.DrawFn) -> dict[str, Any]:
     document = draw(datasets())
-    for event in document["events"]:
-        if draw(st.booleans()):  # a title is one line, its spacing as given
-            event["title"] = " ".join(draw(pieces).split()) or "x"
+    for n, event in enumerate(document["events"]):
+        if draw(st.booleans()):  # a title is one line, and unique on its date: numbered
+            event["title"] = f"{n} " + " ".join(draw(pieces).split())
         if draw(st.booleans()):
             event["summary"] = draw(pieces).strip() or "x"
     return document
