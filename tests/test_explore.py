@@ -180,6 +180,35 @@ def test_search_command(relcli) -> None:  # type: ignore[no-untyped-def]
     assert (none.code, none.out, none.err.strip()) == (0, "", "relcli: nothing matched")
 
 
+BUNDLED = ("--data", str(store.bundled_path()))
+
+
+def test_search_shows_the_best_twenty_unless_told(relcli) -> None:  # type: ignore[no-untyped-def]
+    best = relcli(*BUNDLED, "search", "treaty", "--json")
+    every = relcli(*BUNDLED, "search", "treaty", "--all", "--json")
+    assert len(every.json()) > 20 and best.json() == every.json()[:20]
+    assert best.err == "relcli: the best 20 matches; --limit N or --all shows more\n"
+    assert every.err == ""
+    three = relcli(*BUNDLED, "search", "treaty", "--limit", "3", "--json")
+    assert three.json() == every.json()[:3] and three.err == ""
+    few = relcli(
+        *BUNDLED, "search", "Lavrov", "--type", "quote", "--json"
+    )  # fewer than 20: no note
+    assert few.code == 0 and few.err == ""
+    both = relcli(*BUNDLED, "search", "treaty", "--all", "--limit", "3")
+    assert both.code == 2 and "--all and --limit" in both.err and both.out == ""
+
+
+def test_a_terminal_counts_the_matches_left_out(relcli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    result = relcli(*BUNDLED, "search", "treaty")
+    every = len(relcli(*BUNDLED, "search", "treaty", "--all", "--json").json())
+    assert (
+        "20 matches" in result.out and f"… {every - 20} more; use --limit N or --all" in result.out
+    )
+    assert result.err == ""
+
+
 def test_search_highlights_on_a_terminal(relcli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("FORCE_COLOR", "1")
     out = relcli("search", "chemical").out

@@ -139,8 +139,8 @@ def test_treaties_by_signing_date(relcli: Run) -> None:
 
 
 def test_search_narrowed_by_dates(relcli: Run) -> None:
-    every = relcli("search", "treaty", "--json").json()
-    later = relcli("search", "treaty", "--from", "2000", "--json").json()
+    every = relcli("search", "treaty", "--all", "--json").json()
+    later = relcli("search", "treaty", "--from", "2000", "--all", "--json").json()
     assert {h["type"] for h in every} >= {"treaty", "event"}
     assert later and all(h["date"] >= "2000" for h in later if h["type"] != "actor")
     assert len(later) < len(every)

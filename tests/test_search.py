@@ -104,6 +104,8 @@ CASES = [
     ["search", "treaty", "--limit", "5", "--json"],
     ["search", "treaty", "--limit", "1"],
     ["search", "treaty", "--json"],
+    ["search", "treaty", "--all", "--json"],
+    ["search", "treaty", "--all", "--limit", "2"],
     ["search", "treaty talks", "--limit", "3", "--json"],
     ["search", "tréaty", "--limit", "4", "--type", "event", "--json"],
     ["search", "договор", "--limit", "2", "--json"],

@@ -8,6 +8,7 @@ import typer
 from .. import clock, days, query
 from ..errors import (
     UnknownTerm,
+    UsageProblem,
 )
 from ..render import (
     Listing,
@@ -196,6 +197,11 @@ def quotes(
     emit(Listing("quote", found, dataset), out, len(found), total)
 
 
+# How many matches ``search`` shows unless told: the best of a ranking, as search tools do; a
+# common word in a big file matches hundreds of thousands of records.
+BEST = 20
+
+
 @app.command()
 def search(
     ctx: typer.Context,
@@ -220,7 +226,20 @@ def search(
     start: FromOpt = None,
     end: ToOpt = None,
     during: DuringOpt = None,
-    limit: LimitOpt = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            "-n",
+            min=1,
+            metavar="N",
+            help=f"Show the best N matches (default: {BEST}).",
+            show_default=False,
+        ),
+    ] = None,
+    every: Annotated[
+        bool, typer.Option("--all", help=f"Show every match, not only the best {BEST}.")
+    ] = False,
     short: ShortOpt = False,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
@@ -228,12 +247,17 @@ def search(
     jq: JqOpt = None,
     csv_raw: CsvRawOpt = False,
 ) -> None:
-    """Search events, treaties, quotes, actors and eras at once, best matches first.
+    """Search events, treaties, quotes, actors and eras at once, best matches first: the best
+    20 unless --limit or --all says otherwise.
 
     Example: relcli search "chemical weapons" --type event
     """
     from .. import search as searching
 
+    if every and limit is not None:
+        raise UsageProblem("--all and --limit N say different things; give one of them")
+    defaulted = limit is None and not every
+    limit = None if every else BEST if limit is None else limit
     text = " ".join(query_words)
     period = date_bounds(start, end)
     dataset = state_of(ctx).dataset
@@ -250,6 +274,8 @@ def search(
         count=limit is not None and counts_shown(out),
     )
     words = searching.query_words(text)
+    if defaulted and not counts_shown(out) and len(hits) == BEST:  # a terminal counts them
+        note(f"relcli: the best {BEST} matches; --limit N or --all shows more")
     emit(SearchResults(text, words, hits, dataset), out, len(hits), total)
 
 

@@ -93,5 +93,6 @@ def count_line(document: Document, total: int | None) -> str | None:
 
         line += f" · {LEGEND}"
     if total is not None and total > shown:
-        line += f" · … {total - shown} more; use --limit"
+        more = "--limit N or --all" if isinstance(document, SearchResults) else "--limit"
+        line += f" · … {total - shown} more; use {more}"
     return line
