@@ -209,6 +209,18 @@ def test_a_terminal_counts_the_matches_left_out(relcli, monkeypatch: pytest.Monk
     assert result.err == ""
 
 
+def test_a_terminal_does_not_weigh_a_big_file_to_count(
+    relcli, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from relcli.cli import listing
+
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setattr(listing, "COUNTED", 100)  # the bundled file holds more events than this
+    result = relcli(*BUNDLED, "search", "treaty")
+    assert "20 matches" in result.out and "more; use" not in result.out
+    assert result.err == "relcli: the best 20 matches; --limit N or --all shows more\n"
+
+
 def test_search_highlights_on_a_terminal(relcli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("FORCE_COLOR", "1")
     out = relcli("search", "chemical").out

@@ -112,6 +112,10 @@ class Records(Protocol):
         (for each group, one of (column, needle) must hold) are hints an engine may ignore."""
         ...
 
+    def event_count(self) -> int:
+        """How many events the file holds (without building them)."""
+        ...
+
     def count_overlapping(self, periods: Sequence[DateRange]) -> list[int]:
         """How many events overlap each of ``periods`` (an index counts them all in one pass)."""
         ...
@@ -314,6 +318,11 @@ class Dataset:
             ):
                 continue
             yield Event.from_json(raw)
+
+    def event_count(self) -> int:
+        if self._events is None and self._document is not None:
+            return len(self._raw("events"))
+        return len(self.events)
 
     def count_overlapping(self, periods: Sequence[DateRange]) -> list[int]:
         return [sum(1 for e in self.events if e.range.overlaps(p)) for p in periods]
