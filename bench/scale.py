@@ -194,6 +194,7 @@ COMMANDS = [  # every command on a big file, later run ("--commands"); relcli --
     ["kinds"],
     ["search", "treaty", "--limit", "20", "--json"],
     ["search", "treaty", "--json"],
+    ["search", "treaty", "--all", "--json"],
     ["search", "treaty", "--type", "event", "--limit", "20", "--json"],
     ["search", "treaty", "--from", "2000", "--limit", "20", "--json"],
     ["search", "ceasefire pipeline", "--limit", "20", "--json"],
