@@ -269,3 +269,36 @@ def test_engines_tally_a_search_alike(
         assert _listed(in_order) == _listed(
             memory.tally(selection, Tally.FIELDS, ordered=True, search=search)
         )
+
+
+def test_a_pass_shared_by_two_connections_counts_the_same(
+    tmp_path: Path, mini_document: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big table is counted in two halves at once, on a second connection in a thread."""
+    from relcli.index import halves
+    from relcli.query import EventFilter
+
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(mini_document), encoding="utf-8")
+    memory, indexed = _both(path)
+    expected = [
+        memory.tally(Selection(), Tally.FIELDS),
+        memory.tally(Selection(kinds=(memory.events[0].kind,)), Tally.STATS),
+        memory.tally(Selection(), Tally.FIELDS, search=EventFilter(searches=("the",))),
+    ]
+    opened: list[bool] = []
+    real = halves.Halves._other
+
+    def other(self: Any) -> Any:
+        connection = real(self)
+        opened.append(connection is not None)
+        return connection
+
+    monkeypatch.setattr(halves.Halves, "_other", other)
+    monkeypatch.setattr(halves, "SHARED_FROM", 0)
+    found = [
+        indexed.tally(Selection(), Tally.FIELDS),
+        indexed.tally(Selection(kinds=(memory.events[0].kind,)), Tally.STATS),
+        indexed.tally(Selection(), Tally.FIELDS, search=EventFilter(searches=("the",))),
+    ]
+    assert found == expected and opened and all(opened)

@@ -57,13 +57,14 @@ class Selection(Bundle):
     treaties: tuple[str, ...]
 
     def accepts(self, event: Event) -> bool:
-        days = event.range
-        if (self.after is not None and days.end < self.after) or (
-            self.before is not None and days.start > self.before
-        ):
-            return False
-        if self.periods and not any(days.overlaps(p) for p in self.periods):
-            return False
+        if self.after is not None or self.before is not None or self.periods:
+            days = event.range  # a DateRange built: only when dates are asked about
+            if (self.after is not None and days.end < self.after) or (
+                self.before is not None and days.start > self.before
+            ):
+                return False
+            if self.periods and not any(days.overlaps(p) for p in self.periods):
+                return False
         if (self.kinds and event.kind not in self.kinds) or event.kind in self.not_kinds:
             return False
         if any(a not in event.actors for a in self.actors):
