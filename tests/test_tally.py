@@ -274,7 +274,8 @@ def test_engines_tally_a_search_alike(
 def test_a_pass_shared_by_two_connections_counts_the_same(
     tmp_path: Path, mini_document: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A big table is counted in two halves at once, on a second connection in a thread."""
+    """A big table is counted in two halves at once, on a second connection in a thread:
+    three tallies (the search's SQL part among them) and the sources' count of URL lists."""
     from relcli.index import halves
     from relcli.query import EventFilter
 
@@ -302,3 +303,5 @@ def test_a_pass_shared_by_two_connections_counts_the_same(
         indexed.tally(Selection(), Tally.FIELDS, search=EventFilter(searches=("the",))),
     ]
     assert found == expected and opened and all(opened)
+    assert indexed.event_urls(2000) == memory.event_urls(2000)  # sources, shared too
+    assert len(opened) == 4

@@ -279,16 +279,21 @@ class IndexedDataset:
 
     def event_urls(self, since: int) -> tuple[Counter[str], Counter[str]]:
         """See ``model.Records.event_urls``: the urls column, concatenated in SQL and counted
-        by ``Counter`` (few events cite a list of their own)."""
-        every, recent = self.db.execute(
+        by ``Counter`` (few events cite a list of their own), each half on its own core."""
+        statement = (
             "SELECT group_concat(urls, char(30)),"
-            " group_concat(CASE WHEN start >= ? THEN urls END, char(30)) FROM events NOT INDEXED",
-            (f"{since:04d}-01-01",),  # the first day of an event's date: in its year
-        ).fetchone()
-        return (
-            Counter(every.split("\x1e") if every is not None else ()),
-            Counter(recent.split("\x1e") if recent is not None else ()),
+            " group_concat(CASE WHEN start >= ? THEN urls END, char(30)) FROM events NOT INDEXED"
         )
+        first_day = f"{since:04d}-01-01"  # the first day of an event's date: in its year
+        halves_found = self.halves.run(
+            [f"{statement} WHERE {h}" for h in halves.HALVES], [first_day]
+        )
+        every: Counter[str] = Counter()
+        recent: Counter[str] = Counter()
+        for all_urls, recent_urls in halves_found:
+            every.update(all_urls.split("\x1e") if all_urls is not None else ())
+            recent.update(recent_urls.split("\x1e") if recent_urls is not None else ())
+        return every, recent
 
     def events_citing(self, url_lists: Collection[str]) -> list[str]:
         wanted = list(url_lists)

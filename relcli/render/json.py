@@ -18,11 +18,13 @@ def dumps(value: object, *, indent: int | None = 2) -> str:
 
 
 def _encoded(value: object, indent: int | None) -> str:
-    """The JSON text, as ``json`` writes it. With a big file's index, msgspec is loaded already
-    and writes the same text in C (``json`` indents in Python: a second for a million ids);
+    """The JSON text, as ``json`` writes it. With a big file's index, msgspec writes the same
+    text in C (``json`` indents in Python: a second for a million ids);
     what it cannot write (a lone surrogate) or may write otherwise (a float in exponent form)
     goes to ``json``. A test holds the two equal."""
     msgspec = sys.modules.get("msgspec")
+    if msgspec is None and "relcli.index.read" in sys.modules:  # a big file: answers may be big
+        import msgspec
     if msgspec is not None:
         try:
             text = msgspec.json.encode(value)
