@@ -239,7 +239,7 @@ def _canonical_from_texts(path: Path, dataset: Records, texts: Iterable[str]) ->
         lines = [line + "\n" for line in canonical_jsonl_text(small).split("\n")[:-1]]
         before = 1 + len(small.actors) + len(small.treaties)  # meta, actors, treaties, events…
         yield "".join(lines[:before])
-        yield from stored.canonical_lines(texts, "event")
+        yield from stored.canonical_lines(texts)
         yield "".join(lines[before:])
         return
     mark = "\ud800events"  # a lone surrogate: no valid data file holds one

@@ -350,7 +350,7 @@ def test_a_run_with_text_msgspec_refuses_prints_as_the_records_do(
     options = RenderOptions(width=100, styled=False, color=False)
     assert "".join(stored.json_lines(texts)) == jsonl_format.render(listing, options)
     assert "".join(stored.json_array(texts)) == json_format.render(listing, options)
-    lines = "".join(stored.canonical_lines(texts, "event")).splitlines()
+    lines = "".join(stored.canonical_lines(texts)).splitlines()
     assert [json.loads(line) for line in lines] == [
         {"type": "event", **e.to_json()} for e in listing.records
     ]

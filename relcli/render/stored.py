@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from itertools import islice
+from typing import Any
 
 import msgspec
 
@@ -42,8 +43,14 @@ class _Event(msgspec.Struct, kw_only=True):
     sources: list[_Source]
 
 
+class _LineEvent(_Event, tag_field="type", tag="event"):
+    """An event as a line of a canonical JSON Lines file: ``"type": "event"`` first (written
+    by msgspec as a tag; a stored text with or without it decodes)."""
+
+
 _decode = msgspec.json.Decoder(_Event).decode
 _decode_many = msgspec.json.Decoder(list[_Event]).decode
+_decode_lines = msgspec.json.Decoder(list[_LineEvent]).decode
 _encoder = msgspec.json.Encoder()
 _encode = _encoder.encode
 
@@ -76,25 +83,27 @@ def _runs(texts: Iterable[str]) -> Iterator[list[str]]:
         size = AT_ONCE
 
 
-def _many(run: list[str]) -> list[_Event] | None:
+def _many(run: list[str], decode: Any = _decode_many) -> list[Any] | None:
     """The events of a run decoded in one call (as one JSON array), or None if msgspec
     refuses one of them (that run goes one by one)."""
     try:
-        events = _decode_many("[" + ",".join(run) + "]")
+        events = decode("[" + ",".join(run) + "]")
     except (msgspec.DecodeError, UnicodeEncodeError):
         return None
     return events if len(events) == len(run) else None
 
 
-def _lines(run: list[str]) -> str:
-    """The run's events as compact JSON lines, each ending with a newline."""
-    events = _many(run)
+def _lines(run: list[str], typed: bool = False) -> str:
+    """The run's events as compact JSON lines, each ending with a newline; ``typed``: each
+    beginning with ``"type":"event"``."""
+    events = _many(run, _decode_lines if typed else _decode_many)
     if events is not None:
         try:
             return _encoder.encode_lines(events).decode("utf-8")
         except (msgspec.EncodeError, UnicodeEncodeError):
             pass
-    return "".join(_text(text) + "\n" for text in run)
+    head = '{"type":"event",' if typed else "{"
+    return "".join(head + _text(text)[1:] + "\n" for text in run)
 
 
 def _indented(run: list[str]) -> str:
@@ -129,13 +138,11 @@ def json_array(texts: Iterable[str]) -> Iterator[str]:
     yield "\n"
 
 
-def canonical_lines(texts: Iterable[str], record_type: str) -> Iterator[str]:
-    """Each event as a line of a canonical JSON Lines file: its ``type`` first, then its keys
-    in the schema's order, as ``json.dumps`` writes them (raw UTF-8, nothing escaped after)."""
-    head = '{"type":' + json.dumps(record_type) + ","
+def canonical_lines(texts: Iterable[str]) -> Iterator[str]:
+    """Each event as a line of a canonical JSON Lines file: ``"type":"event"`` first, then its
+    keys in the schema's order, as ``json.dumps`` writes them (raw UTF-8, nothing escaped after)."""
     for run in _runs(texts):
-        lines = "\n" + _lines(run)
-        yield lines.replace("\n{", "\n" + head)[1:]  # a compact line holds no raw newline
+        yield _lines(run, typed=True)
 
 
 def canonical_array(texts: Iterable[str], depth: int) -> Iterator[str]:
