@@ -105,7 +105,7 @@ def test_quick_rows_are_the_layouts(listed: list[Event], width: int) -> None:
 @given(listed=st.lists(events(odd=False), min_size=1, max_size=8), width=st.integers(20, 220))
 def test_plain_ascii_rows_take_the_quick_way(listed: list[Event], width: int) -> None:
     listed.sort(key=lambda e: (e.date.sort_key(), e.id))
-    assert quickrows._event_rows(listed, _dataset().actor_by_id, width) is not None
+    assert quickrows._event_rows(listed, _dataset(), width) is not None
 
 
 def test_the_bundled_timeline_is_the_same_either_way() -> None:

@@ -73,7 +73,7 @@ def _with_texts(document: Document, dataset: Any) -> str:
         return f"{MARK}{len(used) - 1}"
 
     value = to_json(document, record)
-    if value and type(value) is list and all(type(v) is str and v[:1] == "\ud800" for v in value):
+    if value and type(value) is list and all(type(v) is str and v.startswith(MARK) for v in value):
         # Only marks (a listing): in their order, as json would indent them.
         return "[\n  " + ",\n  ".join(text.replace("\n", "\n  ") for text in used) + "\n]"
     skeleton = _encoded(value, 2)

@@ -15,19 +15,18 @@ from itertools import groupby
 
 from ..dates import human_span
 from ..model import Dataset, Event
-from .layout import TONE_MARK, _plan, cells, event_rows, plain
+from .layout import TONE_MARK, _names, _plan, cells, cut, event_rows, plain
 
 
 def timeline(events: Sequence[Event], dataset: Dataset, width: int) -> str:
     """``layout.plain(layout.timeline(events, dataset, width))``: each year here when its rows
     are plain ASCII, else by ``layout``."""
     out: list[str] = []
-    names = dataset.actor_by_id
     for year, group in groupby(events, key=lambda e: e.date.year):
         label = str(year)
         out.append(f"{label} {'─' * max(width - len(label) - 1, 3)}\n")
         listed = list(group)
-        rows = _event_rows(listed, names, width)
+        rows = _event_rows(listed, dataset, width)
         out += rows if rows is not None else [plain(event_rows(listed, dataset, width))]
     return "".join(out)
 
@@ -37,14 +36,10 @@ def _plain(text: str) -> bool:
     return text.isascii() and text.isprintable() and "  " not in text and text.strip() == text
 
 
-def _event_rows(events: list[Event], names: object, width: int) -> list[str] | None:
-    actor_by_id: dict[str, object] = names  # type: ignore[assignment]
+def _event_rows(events: list[Event], dataset: Dataset, width: int) -> list[str] | None:
     dates, titles, whos, tags = [], [], [], []
     for event in events:
-        who = ", ".join(
-            actor_by_id[a].name if a in actor_by_id else a  # type: ignore[attr-defined]
-            for a in event.actors
-        )
+        who = _names(dataset, event.actors)
         tag = " ".join(f"#{t}" for t in event.tags)
         if not (
             _plain(event.title)
@@ -129,18 +124,9 @@ def _wrap(text: str, handle: str | None, width: int) -> list[str]:
             lines.append(line)
             line, used, gap, started = "", 0, 0, False
         if not started and size > width and n != last:
-            word, size = _cut(word, width), min(size, width)
+            word, size = cut(word, width), min(size, width)
         line += (before if gap else "") + word
         used += gap + size
         started = True
     lines.append(line)
     return lines
-
-
-def _cut(word: str, width: int) -> str:
-    """``layout.cut`` on a word of plain ASCII (no spaces): shortened to ``width`` with "…"."""
-    if len(word) <= width:
-        return word
-    if width <= 0:
-        return ""
-    return word[: width - 1].rstrip(",;:") + "…"
