@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from relcli import cache, rules
@@ -298,6 +298,8 @@ def test_a_streamed_timeline_is_the_timeline_laid_out_at_once(
     ),
     indent=st.sampled_from([None, 2]),
 )
+@example(value=6.103515625e-05, indent=None)  # msgspec writes 0.00006103515625
+@example(value=[1e-07, 1e16, 0.0001], indent=2)
 def test_json_written_by_msgspec_is_json_s(value: Any, indent: int | None) -> None:
     """With msgspec loaded (a big file's index), JSON documents are written by it: the same
     text as ``json`` writes, whatever the value."""

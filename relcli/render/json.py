@@ -28,9 +28,11 @@ def _encoded(value: object, indent: int | None) -> str:
     if msgspec is not None:
         try:
             text = msgspec.json.encode(value)
-            # A float in exponent form is written 1e-7 by msgspec, 1e-07 by json: leave any
-            # text that may hold one (a digit, e, a digit; in a string too) to json.
-            if re.search(rb"[0-9]e-?[0-9]", text) is None:
+            # A float in exponent form is written 1e-7 by msgspec, 1e-07 by json, and one under
+            # 1e-4 0.00006103515625 by msgspec, 6.103515625e-05 by json: leave any text that may
+            # hold either (a digit, e, a digit; four zeros after a point; in a string too) to
+            # json. (Found by the property test: 200,000 random floats differ in no other way.)
+            if re.search(rb"[0-9]e-?[0-9]|\.0000", text) is None:
                 if indent is not None:
                     text = msgspec.json.format(text, indent=indent)
                 return text.decode("utf-8")
