@@ -78,6 +78,8 @@ class Batch(NamedTuple):
     texts: list[str] | None  # each event's JSON; None: the writer has them (``bodies``)
     lines: list[int] | None = None  # JSON Lines read the fast way: the line of each event
     urls: list[str] | None = None  # each event's source URLs, joined by "\n"
+    actor_ids: frozenset[str] | set[str] = frozenset()  # every actor the run names
+    treaty_ids: frozenset[str] | set[str] = frozenset()  # every treaty the run names
 
 
 _id, _date, _end_date, _title = (attrgetter(a) for a in ("id", "date", "end_date", "title"))
@@ -86,17 +88,34 @@ _tags, _actors, _treaties, _url = (attrgetter(a) for a in ("tags", "actors", "tr
 _publisher, _published = attrgetter("publisher"), attrgetter("published")
 _known_urls: set[str] = set()  # most files cite few distinct URLs: check each once
 _known_slugs: set[str] = set()  # actors and treaties recur: check each id once
+_known_spans: dict[str, Span] = {}  # see _spans
 
 
-def _all_slugs(lists: list[list[str]]) -> bool:
-    if _known_slugs.issuperset(chain.from_iterable(lists)):
-        return True
-    for slug in set(chain.from_iterable(lists)) - _known_slugs:
+def _slugs(lists: list[list[str]]) -> set[str] | None:
+    """Every id of ``lists``, once each; None if one is not a slug."""
+    found = set(chain.from_iterable(lists))
+    if _known_slugs.issuperset(found):
+        return found
+    for slug in found - _known_slugs:
         if SLUG.fullmatch(slug) is None:
-            return False
+            return None
         if len(_known_slugs) < 100_000:
             _known_slugs.add(slug)
-    return True
+    return found
+
+
+def _spans(dates: list[str]) -> list[Span] | None:
+    """``iso_span`` of each date (None if one is not a date), through a memo: dates repeat (a
+    million events hold ~110,000), and a dict is cheaper than the general cache."""
+    spans = list(map(_known_spans.get, dates))
+    if None not in spans:
+        return spans  # type: ignore[return-value]
+    fresh = {date: iso_span(date) for date, span in zip(dates, spans, strict=True) if span is None}
+    if None in fresh.values():
+        return None
+    if len(_known_spans) < 1 << 18:
+        _known_spans.update(fresh)  # type: ignore[arg-type]
+    return [span or fresh[date] for date, span in zip(dates, spans, strict=True)]  # type: ignore[misc]
 
 
 def _one_line(texts: list[str]) -> bool:
@@ -120,8 +139,8 @@ def vet(
     if not ids or SLUGS.fullmatch(joined) is None or joined.count("|") != len(ids) - 1:
         raise GiveUp
     dates = list(map(_date, events))
-    firsts = list(map(iso_span, dates))
-    if None in firsts:
+    firsts = _spans(dates)
+    if firsts is None:
         raise GiveUp
     end_dates = list(map(_end_date, events))
     lasts: list[Span] | None = None
@@ -138,7 +157,8 @@ def vet(
     if not _one_line(titles) or not all(map(str.strip, map(_summary, events))):
         raise GiveUp
     actors, treaties = list(map(_actors, events)), list(map(_treaties, events))
-    if not _all_slugs(actors) or not _all_slugs(treaties):
+    actor_ids, treaty_ids = _slugs(actors), _slugs(treaties)
+    if actor_ids is None or treaty_ids is None:
         raise GiveUp
     source_lists = list(map(_sources, events))
     if not all(source_lists):
@@ -167,10 +187,12 @@ def vet(
         list(map(_tags, events)),
         actors,
         treaties,
-        firsts,  # type: ignore[arg-type]
+        firsts,
         lasts,
         has_end,
         texts,
         lines,
         ["\n".join(map(_url, listed)) for listed in source_lists],
+        actor_ids,
+        treaty_ids,
     )

@@ -32,7 +32,7 @@ from ..datastream import ARRAYS, ArrayEnd, Element, Item
 from . import fastread
 from .batch import Batch, GiveUp
 from .builder import Builder
-from .writer import _die_with_parent
+from .writer import PRAGMAS, _die_with_parent
 
 MINIMUM = 8 << 20  # bytes: below this, a second process costs more than it saves
 RUN = 5000  # events checked and written at once: fewer in memory, at no cost in time
@@ -169,6 +169,7 @@ class _Part:
     def join(self, builder: Builder, first: int | None = None) -> dict[str, Any]:
         """Wait for the child; take in what it found. ``first``: the position its events
         start at (JSON Lines: known only now), else they were numbered in the whole file."""
+        builder.hash_sets()  # while the child still reads
         try:
             reply = pickle.loads(self.conn.recv_bytes())
         except (OSError, EOFError):
@@ -184,8 +185,10 @@ class _Part:
             raise sqlite3.OperationalError(reply[1])
         summary: dict[str, Any] = reply[1]
         builder.parts[-1] = (self.path, first or 0)
-        if builder.repeats_possible(array("q", summary["ids"]), array("q", summary["titles"])):
+        ids, titles = array("q", summary["ids"]), array("q", summary["titles"])
+        if builder.repeats_possible(ids, titles):
             raise GiveUp
+        builder.take_part(ids, titles)
         builder.actor_refs |= summary["actor_refs"]
         builder.treaty_refs |= summary["treaty_refs"]
         builder.count += summary["count"]
@@ -255,6 +258,7 @@ def _write_links(part: Builder) -> None:
     import sqlite3
 
     with contextlib.closing(sqlite3.connect(part.temporary)) as db:
+        db.executescript(PRAGMAS)  # no journal, no fsync: 0.35 s less (the file is temporary)
         db.executemany("INSERT INTO event_treaties VALUES (?, ?)", part.treaty_links)
         db.commit()
 

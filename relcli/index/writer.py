@@ -42,14 +42,25 @@ CREATE INDEX events_order ON events (start);
 CREATE INDEX event_treaties_treaty ON event_treaties (treaty);
 """
 PRAGMAS = "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-65536;"
-INSERT = "INSERT INTO events VALUES (" + ",".join("?" * 14) + ")"
+# Copying a part's rows in and sorting the chronological index both go faster with a small page
+# cache (measured on a million events: 1.3 to 0.95 s and 1.05 to 0.75 s), as the pages written
+# leave it for the operating system's at once.
+FINISHING = "PRAGMA cache_size=-2048;"
+# Python's sqlite3 binds exact ints, floats and strs at once, but looks every other value
+# (None, True) up in its adapters first: ~0.4 µs a value, 1.2 µs of a row's 4.3. So a row gives
+# 0 for an event without an end (SQL makes it NULL) and ascii as 0 or 1.
+INSERT = "INSERT INTO events VALUES (?,?,?,?,?,NULLIF(?,0)," + ",".join("?" * 8) + ")"
 COLUMNS = 12  # the columns a run gives (``put_columns``); the writer adds ascii and body
 _END = b""  # an empty message: no more batches
 
 
 def piped(lists: list[list[str]]) -> list[str]:
-    """``["a", "b"]`` as ``"|a|b|"``: what the index's columns hold, for ``instr``."""
-    return ["|" + "|".join(listed) + "|" for listed in lists]  # 1.5x map(format, map(join))
+    """``["a", "b"]`` as ``"|a|b|"``: what the index's columns hold, for ``instr``. The lists
+    hold slugs and tags (``batch.vet`` checked them), never a NUL, so the run is joined at once
+    and cut at its NULs: 20-25% faster than a string built for each list."""
+    if not lists:
+        return []
+    return "|\0|".join(map("|".join, lists)).join(("|", "|")).split("\0")
 
 
 def ascii_only(body: str) -> bool:
@@ -68,14 +79,16 @@ def rows_of(content: tuple[Any, ...], bodies: Sequence[Any] | None) -> Iterator[
     content, texts = content[:COLUMNS], content[COLUMNS]
     if texts is None:
         assert bodies is not None
-        texts = [bytes(bodies[position]).decode("utf-8") for position in content[0]]
+        texts = [str(bodies[position], "utf-8") for position in content[0]]
     columns = [repeat(None) if c is None else c for c in content]
+    if content[5] is None:  # no event of the run has an end_date: see INSERT
+        columns[5] = repeat(0)
     columns[8:11] = map(piped, columns[8:11])  # tags, actors, treaties
     # Each text is a whole JSON object, so an escape cannot span two of them: if the run as
     # one text has none, each text is plain if it is ASCII (which a str knows at once).
     joined = "".join(texts)
     escaped = "\\u" in joined or "\\/" in joined
-    plain = map(ascii_only, texts) if escaped else map(str.isascii, texts)
+    plain = map(int, map(ascii_only, texts) if escaped else map(str.isascii, texts))
 
     return zip(*columns, plain, texts, strict=False)  # None: repeat()
 
