@@ -359,3 +359,44 @@ def test_a_run_with_text_msgspec_refuses_prints_as_the_records_do(
     nested = "".join(stored.canonical_array(texts, 1))
     assert json.loads(nested) == [e.to_json() for e in listing.records]
     assert nested.endswith("\n  ]") and nested.startswith('[\n    {\n      "id"')
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+@pytest.mark.parametrize("collide", [False, True])
+def test_events_the_small_tables_name_are_found_in_both_halves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str, collide: bool
+) -> None:
+    """Quotes naming events in either half pass, one naming no event fails as the one-core way
+    says; with ``collide``, the missing id's hash is an event's, so a hash alone would pass it:
+    only the row read tells them apart."""
+    from relcli.index import builder as builder_module
+
+    document = _many(2000)
+    quote = document["quotes"][0]
+    document["quotes"] += [
+        {**quote, "id": "first-half", "event": "copy-10"},
+        {**quote, "id": "second-half", "event": "copy-1990"},
+        {**quote, "id": "dangling", "event": "copy-missing"},
+    ]
+    if collide:
+        real = hash
+
+        def fake(value: Any) -> int:
+            return 7 if value in ("copy-missing", "copy-1500") else real(value)
+
+        monkeypatch.setattr(builder_module, "hash", fake, raising=False)
+    source = _write(tmp_path, document, suffix)
+    with pytest.raises(DataFileError) as split_way:
+        build.build_index(source, tmp_path / "x.sqlite")
+    monkeypatch.setattr(split, "MINIMUM", 10**12)  # the one-core way, for comparison
+    with pytest.raises(DataFileError) as one_core:
+        build.build_index(source, tmp_path / "y.sqlite")
+    assert str(split_way.value) == str(one_core.value)
+    assert "copy-missing" in str(split_way.value)
+    assert "copy-10'" not in str(split_way.value) and "copy-1990" not in str(split_way.value)
+
+    document["quotes"].pop()  # every named event exists: the index is built
+    monkeypatch.setattr(split, "MINIMUM", 0)
+    source = _write(tmp_path, document, suffix)
+    build.build_index(source, tmp_path / "x.sqlite")
+    assert (tmp_path / "x.sqlite").exists()

@@ -356,30 +356,28 @@ class Builder:
             for milestone in milestones if isinstance(milestones, list) else ():
                 if isinstance(milestone, dict) and isinstance(milestone.get("event"), str):
                     named.add(milestone["event"])
-        found: set[str] = set()
         wanted = sorted(named)
         if len(self.id_hashes) == self.count:  # an event's position is that of its id's hash
-            wanted = self._found_by_hash(db, wanted, found)
+            return self._found_by_hash(db, wanted)
+        found: set[str] = set()
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             query = f"SELECT id FROM events WHERE id IN ({','.join('?' * len(chunk))})"
             found.update(row[0] for row in db.execute(query, chunk))
         return found
 
-    def _found_by_hash(
-        self, db: sqlite3.Connection, wanted: list[str], found: set[str]
-    ) -> list[str]:
-        """Add to ``found`` the ``wanted`` ids found through their hashes (a read of the rows
-        whose hash matches instead of a scan of the whole table: 0.25 s on a million events);
-        return those still in doubt, which only a hash collision leaves."""
-        by_hash = {hash(record_id): record_id for record_id in wanted}
+    def _found_by_hash(self, db: sqlite3.Connection, wanted: list[str]) -> set[str]:
+        """The ``wanted`` ids that are events', read from the rows whose id has the hash of one:
+        an id that is there is among them, whatever other ids share its hash (0.25 s less than
+        a scan of a million events for the ids)."""
+        by_hash = {hash(record_id) for record_id in wanted}
         positions = list(compress(count(), map(by_hash.__contains__, self.id_hashes)))
+        found: set[str] = set()
         for start in range(0, len(positions), 500):
             chunk = positions[start : start + 500]
             query = f"SELECT id FROM events WHERE pos IN ({','.join('?' * len(chunk))})"
             found.update(row[0] for row in db.execute(query, chunk))
-        hits = {self.id_hashes[pos] for pos in positions}
-        return [r for r in wanted if r not in found and hash(r) in hits]  # collisions: rare
+        return found & set(wanted)
 
     def finish(self, fingerprint: tuple[Any, ...]) -> list[Problem]:
         """Check what needs the whole file; return the problems (the index is kept only if none)."""
