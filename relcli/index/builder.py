@@ -140,7 +140,11 @@ class Builder:
             else:
                 value = item.value
                 record_id = value.get("id") if isinstance(value, dict) else None
-                body = json.dumps(value, ensure_ascii=False)  # small tables: re-encode
+                # A record of a JSON document is kept as the file has it, as events are; a line
+                # of JSON Lines also holds its "type", so it is encoded again without it.
+                body = item.text
+                if body is None or item.line is not None:
+                    body = json.dumps(value, ensure_ascii=False)
                 self.records.append((item.array, item.index, record_id, body))
                 self.values.append((item.array, item.index, value))
         elif isinstance(item, Value):

@@ -43,6 +43,7 @@ class _TopLevelStruct(msgspec.Struct, forbid_unknown_fields=True):
 
 _decode_document = msgspec.json.Decoder(_TopLevelStruct).decode
 _decode_event = msgspec.json.Decoder(TypedEvent).decode
+_decode_raws = msgspec.json.Decoder(list[msgspec.Raw]).decode
 
 
 class TopLevel:
@@ -68,8 +69,11 @@ class TopLevel:
             except (ValueError, RecursionError):
                 raise GiveUp from None
             if key in _SMALL and type(value) is list:
+                # Each record's own text, as ``datastream`` gives it: the index keeps it as is,
+                # and one without a \u escape can hold no lone surrogate (0.1 s less for 15,000).
+                texts = _decode_raws(raw)
                 for index, element in enumerate(value):
-                    yield Element(key, index, element)
+                    yield Element(key, index, element, str(texts[index], "utf-8"))
                 yield ArrayEnd(key)
             else:
                 yield Value(key, value)
