@@ -206,6 +206,28 @@ def test_kind_of_source(url: str, kind: str) -> None:
     assert kind_of(url) == kind
 
 
+def test_a_sources_table_lists_the_first_ids_and_counts_the_rest(  # type: ignore[no-untyped-def]
+    relcli, write_data, mini_document, monkeypatch
+) -> None:
+    """A big file's report names a million ids: the table lists ``LISTED`` of each list and
+    says how many more (Rich took 44 s to wrap them all); JSON still gives every one."""
+    from relcli.render import tables
+
+    for n, event in enumerate(mini_document["events"]):
+        event["sources"] = [{"title": "Somewhere", "url": f"https://host-{n:02d}.example.net/x"}]
+    path = str(write_data(mini_document))
+    hosts = list(relcli("--data", path, "sources", "--json").json()["unknown_hosts"])
+    assert len(hosts) > len(mini_document["events"]) > 3  # and the quotes' example.org
+    whole = relcli("--data", path, "sources").out
+    monkeypatch.setattr(tables, "LISTED", 3)
+    table = relcli("--data", path, "sources")
+    assert table.code == 0
+    shown = ", ".join(hosts[:3])
+    assert f"{shown} … and {len(hosts) - 3:,} more (--json lists every one)" in table.out
+    assert f"Hosts of no known kind ({len(hosts)})" in table.out
+    assert hosts[3] not in table.out and hosts[3] in whole and "more" not in whole
+
+
 def test_sources_command_in_every_format(relcli, write_data, mini_document) -> None:  # type: ignore[no-untyped-def]
     path = str(write_data(mini_document))
     table = relcli("--data", path, "sources")

@@ -3,7 +3,8 @@ date, comparisons, how the data is sourced, statistics and ``--fields`` projecti
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from itertools import islice
 from typing import Any
 
 from rich import box
@@ -222,11 +223,22 @@ def _sources_summary(summary: SourcesSummary) -> Iterable[RenderableType]:
     yield kinds
     for name, ids in report["only_encyclopedia"].items():
         if ids:
-            yield _heading(f"{name.capitalize()} citing only an encyclopedia ({len(ids)})")
-            yield _t(", ".join(ids))
+            yield _heading(f"{name.capitalize()} citing only an encyclopedia ({len(ids):,})")
+            yield _t(_some(ids))
     if report["unknown_hosts"]:
-        yield _heading(f"Hosts of no known kind ({len(report['unknown_hosts'])})")
-        yield _t(", ".join(report["unknown_hosts"]))
+        yield _heading(f"Hosts of no known kind ({len(report['unknown_hosts']):,})")
+        yield _t(_some(report["unknown_hosts"]))
+
+
+LISTED = 100  # ids or hosts a table lists; --json and the other formats give them all
+
+
+def _some(names: Collection[str]) -> str:
+    """The first ``LISTED`` names, and how many more: a big file's million ids would fill a
+    terminal for nothing (and took Rich 44 s to wrap)."""
+    shown = ", ".join(islice(names, LISTED))
+    more = len(names) - LISTED
+    return f"{shown} … and {more:,} more (--json lists every one)" if more > 0 else shown
 
 
 def _stats(report: StatsReport, options: RenderOptions) -> Iterable[RenderableType]:
