@@ -28,7 +28,10 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
+# Pages of 8 KiB: a million-event first read writes, copies and sorts fewer of them (0.3-0.4 s
+# less than 4 KiB); later reads measured the same (16 KiB made chronological walks 20% slower).
 SCHEMA = """
+PRAGMA page_size=8192;
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE events (
     pos INTEGER PRIMARY KEY, id TEXT, start TEXT, "end" TEXT, precision INTEGER,
