@@ -415,7 +415,8 @@ def sources(
     """How the data is sourced: records citing beyond an encyclopedia, sources by kind.
 
     A source's kind (official, news, scholarly, encyclopedia, other) comes from its URL's host.
-    Lists the records that still cite only an encyclopedia, and hosts of no known kind.
+    Lists the records that still cite only an encyclopedia, and hosts of no known kind (a
+    table shows the first 100 of each and counts the rest; --json lists every one).
 
     Example: relcli sources --json | jq '.records.quotes.share'
     """

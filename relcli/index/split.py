@@ -169,7 +169,6 @@ class _Part:
     def join(self, builder: Builder, first: int | None = None) -> dict[str, Any]:
         """Wait for the child; take in what it found. ``first``: the position its events
         start at (JSON Lines: known only now), else they were numbered in the whole file."""
-        builder.hash_sets()  # while the child still reads
         try:
             reply = pickle.loads(self.conn.recv_bytes())
         except (OSError, EOFError):
