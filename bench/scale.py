@@ -213,6 +213,18 @@ COMMANDS = [  # every command on a big file, later run ("--commands"); relcli --
     ["sources", "--json"],
     ["fmt", "--check"],
     ["schema"],
+    # The human forms, as a person at a terminal gets them (to a pipe here: the same layout)
+    ["timeline", "--from", "2013"],
+    ["timeline", "--from", "2013", "--format", "md"],
+    ["treaty", "T1"],
+    ["quotes"],
+    ["quotes", "--from", "2000"],
+    ["actors"],
+    ["search", "treaty"],
+    ["on", "12-08"],
+    ["stats"],
+    ["compare", "1900-1950", "1950-2000"],
+    ["sources"],
 ]
 
 
@@ -231,6 +243,9 @@ def main() -> None:
         "--output", default="results-scale.md", help="file in bench/ for the results"
     )
     args = parser.parse_args()
+    target = HERE / args.output  # checked now, not after the hour the runs may take
+    if not target.parent.is_dir():
+        sys.exit(f"--output names a file in bench/: {target.parent} is not a folder")
     if not shutil.which("jq"):
         sys.exit("jq is needed as the reference (apt-get install jq)")
     load_before = os.getloadavg()
@@ -344,8 +359,8 @@ def main() -> None:
             "|---|---:|---|---|---:|---:|",
             *command_rows,
         ]
-    (HERE / args.output).write_text("\n".join(text) + "\n", encoding="utf-8")
-    print(f"written to {HERE / args.output}")
+    target.write_text("\n".join(text) + "\n", encoding="utf-8")
+    print(f"written to {target}")
 
 
 if __name__ == "__main__":
