@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 
-from rich.console import Console, RenderableType
+from rich.console import Console, Group, RenderableType
 
 from . import (
     ActorDetail,
@@ -65,14 +65,26 @@ def _console(options: RenderOptions) -> Console:
 
 def render(document: Document, options: RenderOptions) -> str:
     console = _console(options)
+    run: list[RenderableType] = []
     for part in _renderables(document, options):
         if isinstance(part, WholeLine):
+            _print(console, run)
             console.print(part.text, soft_wrap=True)  # never wrapped or cut (a URL)
         else:
-            console.print(part)
+            run.append(part)
+    _print(console, run)
     text: str = console.file.getvalue()  # type: ignore[attr-defined]
     # Rich pads cells to the full width; trailing blanks are noise in a pipe or a file.
     return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+def _print(console: Console, run: list[RenderableType]) -> None:
+    """The parts of ``run`` as one ``print`` of a ``Group``, each on lines of its own as if
+    printed alone: a print costs ~0.1 ms before it renders anything, and 10,000 quotes' blocks
+    are 60,000 parts."""
+    if run:
+        console.print(run[0] if len(run) == 1 else Group(*run))
+        run.clear()
 
 
 def _renderables(document: Document, options: RenderOptions) -> Iterable[RenderableType]:
