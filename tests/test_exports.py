@@ -802,3 +802,20 @@ def test_ics_lines_fold_at_75_octets_then_74(length: int, filler: str) -> None:
     assert all(len(p.encode()) <= (75 if n == 0 else 74) for n, p in enumerate(parts))
     if line.isascii() and len(parts) > 1:
         assert [len(p) for p in parts[:-1]] == [75, *[74] * (len(parts) - 2)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(st.sampled_from("ab1 _-+=.)#&;*|\\`[]<>~$\t\n\x1béЖ")) | st.text(max_size=30))
+def test_markdown_escape_takes_its_short_cuts_only_where_they_change_nothing(text: str) -> None:
+    """Plain ASCII text skips ``clean``, and a lone word of letters and digits the patterns:
+    the result is what the full path gives."""
+    from relcli.render import markdown
+    from relcli.render.safety import clean
+
+    inline, block = markdown._patterns()
+    full = inline.sub(lambda m: "\\" + m.group(), clean(text, one_line=True))
+    found = block.match(full)
+    if found is not None:
+        end = found.end()
+        full = full[:end] + "\\" + full[end:] if found.group()[0].isdigit() else "\\" + full
+    assert markdown.escape(text) == full
