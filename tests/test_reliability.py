@@ -319,6 +319,28 @@ def test_damaged_index_is_discarded_and_rebuilt(relcli, write_data, monkeypatch)
         assert (result.code, result.out) == (0, expected)
 
 
+def test_a_renderers_bug_does_not_discard_the_index(relcli, write_data, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """An error raised outside the code that reads cached data is a bug to report, not damage:
+    the index is kept (rebuilding it would cost a big file's first read) and the run ends."""
+    from relcli.render import rich_table
+
+    path = _indexed(write_data, monkeypatch)
+    assert relcli("--data", str(path), "sources").code == 0
+    entry = cache.location(path, ".sqlite")
+    assert entry is not None and entry.exists()
+    before = entry.stat()
+
+    def broken(summary: object) -> object:
+        raise TypeError("a renderer's bug")
+
+    monkeypatch.setattr(rich_table, "_sources_summary", broken)
+    result = relcli("--data", str(path), "sources")
+    assert result.code == 70 and "internal error: TypeError: a renderer's bug" in result.err
+    assert "discarded" not in result.err
+    after = entry.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
 def test_truncated_index_rebuilt(relcli, write_data, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     path = _indexed(write_data, monkeypatch)
     expected = relcli("--data", str(path), "treaty", "INF", "--json").out

@@ -202,13 +202,35 @@ def _flushed(code: int) -> int:
     return code
 
 
+# Where a damaged entry's bytes are read and decoded: an error raised elsewhere (a renderer's
+# bug) is not the cache's doing, and discarding an index would cost a big file's first read.
+_READING = ("index", "cache.py", "store.py", "model", "stored.py", "datafile.py")
+
+
 def _cache_may_be_at_fault(exc: Exception) -> bool:
     """Whether an unexpected error may come from a damaged cache entry, and nothing has been
     written yet, so discarding the entry and running again is safe."""
     cache = sys.modules.get("relcli.cache")
     if isinstance(exc, NameError | ImportError | RecursionError):  # never the cache's doing
         return False
-    return cache is not None and cache.entries_in_use() and not WRITTEN
+    if not (cache is not None and cache.entries_in_use() and not WRITTEN):
+        return False
+    sqlite3 = sys.modules.get("sqlite3")
+    return (sqlite3 is not None and isinstance(exc, sqlite3.Error)) or _raised_reading(exc)
+
+
+def _raised_reading(exc: BaseException) -> bool:
+    """Whether the error passed through the code that reads and decodes cached data."""
+    package = Path(__file__).resolve().parent.parent
+    tb = exc.__traceback__
+    while tb is not None:
+        path = Path(tb.tb_frame.f_code.co_filename)
+        with contextlib.suppress(ValueError):
+            inside = path.resolve().relative_to(package).parts
+            if inside and (inside[0] in _READING or inside[-1] in _READING):
+                return True
+        tb = tb.tb_next
+    return False
 
 
 def _run(args: list[str], *, may_heal: bool) -> int | None:
