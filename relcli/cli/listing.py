@@ -52,6 +52,7 @@ from .options import (
     ToOpt,
     TreatyOpt,
     checked_text,
+    limit_option,
     text_option,
 )
 from .output import emit, note, render_options, stream, stream_rows
@@ -227,17 +228,7 @@ def search(
     start: FromOpt = None,
     end: ToOpt = None,
     during: DuringOpt = None,
-    limit: Annotated[
-        int | None,
-        typer.Option(
-            "--limit",
-            "-n",
-            min=1,
-            metavar="N",
-            help=f"Show the best N matches (default: {BEST}).",
-            show_default=False,
-        ),
-    ] = None,
+    limit: limit_option(f"Show the best N matches (default: {BEST}).") = None,  # type: ignore[valid-type]
     every: Annotated[
         bool, typer.Option("--all", help=f"Show every match, not only the best {BEST}.")
     ] = False,

@@ -191,17 +191,15 @@ CountryOpt = Annotated[
 ]
 
 
-LimitOpt = Annotated[
-    int | None,
-    typer.Option(
-        "--limit",
-        "-n",
-        min=1,
-        metavar="N",
-        help="Show at most N records (default: all).",
-        show_default=False,
-    ),
-]
+def limit_option(help: str) -> Any:
+    """``--limit/-n N`` (N ≥ 1), with the help of the command that takes it."""
+    return Annotated[
+        int | None,
+        typer.Option("--limit", "-n", min=1, metavar="N", help=help, show_default=False),
+    ]
+
+
+LimitOpt = limit_option("Show at most N records (default: all).")
 
 
 ReverseOpt = Annotated[
