@@ -32,12 +32,9 @@ def _patterns() -> list[re.Pattern[str]]:
 def escape(text: str) -> str:
     """``text`` as Markdown that renders to exactly that text, on one line."""
     inline, block = _patterns()
-    if text.isascii() and text.isprintable():  # no control character: clean only joins words
-        text = " ".join(text.split())
-        if text.isalnum():  # a word of letters and digits: nothing to escape (a quarter of cells)
-            return text
-    else:
-        text = clean(text, one_line=True)
+    text = clean(text, one_line=True)
+    if text.isalnum():  # a word of letters and digits: nothing to escape (a quarter of cells)
+        return text
     text = inline.sub(lambda m: "\\" + m.group(), text)
     found = block.match(text)
     if found is not None:

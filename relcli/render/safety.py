@@ -30,7 +30,8 @@ def _pattern(name: str) -> re.Pattern[str]:
 
 def clean(text: str, *, one_line: bool = False) -> str:
     """Text as a terminal should show it: control characters dropped, tabs as spaces."""
-    text = _pattern("terminal").sub("", text.replace("\r\n", "\n").replace("\t", " "))
+    if not (text.isascii() and text.isprintable()):  # else nothing to drop or replace
+        text = _pattern("terminal").sub("", text.replace("\r\n", "\n").replace("\t", " "))
     if one_line:
         text = " ".join(text.split())
     return text
