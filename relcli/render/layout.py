@@ -48,6 +48,7 @@ STYLES = {
     "snippet": "dim",
     "match": "bold reverse",
     "note": "dim",
+    "url": "dim underline",  # and a hyperlink to itself on a terminal
 }
 
 # Characters a terminal shows in one cell: Latin, Greek, Cyrillic (no combining marks), dashes,
@@ -485,7 +486,8 @@ def styled(lines: Iterable[Line], color: bool) -> str:
             codes = cache.get(style)
             if codes is None:
                 codes = cache[style] = _sgr(style, color) if style else ""
-            out.append(f"\x1b[{codes}m{text}\x1b[0m" if codes and text.strip() else text)
+            piece = f"\x1b[{codes}m{text}\x1b[0m" if codes and text.strip() else text
+            out.append(f"\x1b]8;;{text}\x1b\\{piece}\x1b]8;;\x1b\\" if style == "url" else piece)
         out.append("\n")
     return "".join(out)
 

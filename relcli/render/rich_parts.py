@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
-from rich.padding import Padding
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.rule import Rule
 from rich.segment import Segment
 from rich.style import Style
@@ -15,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..model import Dataset, Event, Quote, Role, Source
+from .quoteblocks import URL, quote_blocks, source_lines
 from .safety import clean
 
 # Bars stay readable without colour: each tone has its own shade.
@@ -25,11 +25,11 @@ def _t(text: str, style: str = "", *, one_line: bool = False) -> Text:
 
 
 class WholeLine:
-    """A line printed whole however narrow the terminal: a URL broken across lines cannot be
-    clicked or pasted."""
+    """A part printed as it is, never wrapped or cut however narrow the terminal: a URL broken
+    across lines cannot be clicked or pasted."""
 
-    def __init__(self, text: Text) -> None:
-        self.text = text
+    def __init__(self, renderable: RenderableType) -> None:
+        self.renderable = renderable
 
 
 class _Lines:
@@ -44,7 +44,10 @@ class _Lines:
         for line in self.build(options.max_width):
             text = Text(no_wrap=True, overflow="ignore", end="")
             for piece, style in line:
-                text.append(piece, style=style_of(style) if style else "")
+                look = style_of(style) if style else ""
+                text.append(
+                    piece, style=Style.parse(look) + Style(link=piece) if style == URL else look
+                )
             text.rstrip()
             yield from text.render(console)
             yield Segment.line()
@@ -62,37 +65,14 @@ def _names(dataset: Dataset, actor_ids: Sequence[str]) -> str:
     return names(dataset, actor_ids)
 
 
-def _quote_block(quote: Quote, dataset: Dataset) -> Iterable[RenderableType]:
-    """A quote in a listing: who and when with its id, the words, the context, then each source
-    on lines of its own (the URL whole)."""
-    speaker = dataset.actor_by_id.get(quote.speaker)
-    head = Text(quote.date.human(), style="bold")
-    head.append("  ")
-    head.append_text(_t(speaker.name if speaker else quote.speaker, "bold cyan"))
-    head.append_text(Text("  ")).append_text(_t(quote.id, "dim cyan"))  # for relcli quote ID
-    body = Text("“", style="italic")
-    body.append_text(_t(quote.text, "italic"))
-    body.append("”", style="italic")
-    yield head
-    yield Padding(Group(body, _t(quote.context, "dim")), (0, 0, 0, 4))
-    for source in quote.sources:
-        yield from _source_lines(source, indent=4, style="dim")
-    yield Text("")
-
-
 def _quote_list(quotes: Sequence[Quote], dataset: Dataset) -> Iterable[RenderableType]:
-    for quote in quotes:
-        yield from _quote_block(quote, dataset)
+    """Quotes as ``quoteblocks`` lays them out (their URLs whole)."""
+    yield WholeLine(_Lines(lambda width: quote_blocks(quotes, dataset, width)))
 
 
 def _source_lines(source: Source, indent: int = 2, style: str = "") -> Iterable[RenderableType]:
-    """One source as a citation to paste: title, publisher and date on a line (wrapped), then
-    the URL on a line of its own, never wrapped or cut (a hyperlink on a terminal)."""
-    words = citation(source).removesuffix(source.url).rstrip()
-    yield Padding(_t(words, style), (0, 0, 0, indent))
-    url = _t(source.url, "", one_line=True)
-    url.stylize(Style(underline=True, dim=style == "dim", link=source.url))
-    yield WholeLine(Text(" " * indent).append_text(url))
+    """One source as a citation to paste, its URL on a line of its own (see ``quoteblocks``)."""
+    yield WholeLine(_Lines(lambda width: source_lines(source, width, " " * indent, style)))
 
 
 def _heading(text: str) -> Rule:
@@ -116,18 +96,6 @@ def _facts(*rows: tuple[str, Text] | None) -> Table:
         if row is not None:
             grid.add_row(*row)
     return grid
-
-
-def citation(source: Source) -> str:
-    """A source as a citation to paste: ``Title. Publisher, 14 Sep 2013. URL``."""
-    parts = [source.title.rstrip(".") + "."]
-    by = ", ".join(
-        p for p in (source.publisher, source.published.human() if source.published else None) if p
-    )
-    if by:
-        parts.append(by + ".")
-    parts.append(source.url)
-    return " ".join(parts)
 
 
 def _change(start: str, end: str) -> str:

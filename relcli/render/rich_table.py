@@ -31,7 +31,7 @@ from . import (
 )
 
 # Bars stay readable without colour: each tone has its own shade.
-from .rich_parts import WholeLine, _Lines, _quote_list
+from .rich_parts import WholeLine, _Lines
 from .sheets import _actor_sheet, _event_sheet, _quote_sheet, _treaty_sheet
 from .tables import (
     _actor_table,
@@ -69,7 +69,7 @@ def render(document: Document, options: RenderOptions) -> str:
     for part in _renderables(document, options):
         if isinstance(part, WholeLine):
             _print(console, run)
-            console.print(part.text, soft_wrap=True)  # never wrapped or cut (a URL)
+            console.print(part.renderable, soft_wrap=True)  # never wrapped or cut (a URL)
         else:
             run.append(part)
     _print(console, run)
@@ -124,8 +124,6 @@ def _renderables(document: Document, options: RenderOptions) -> Iterable[Rendera
         yield _Lines(lambda width: timeline(document.records, document.dataset, width))  # type: ignore[arg-type]
     elif document.kind == "treaty":
         yield _treaty_table(document.records, options.width)  # type: ignore[arg-type]
-    elif document.kind == "quote":
-        yield from _quote_list(document.records, document.dataset)  # type: ignore[arg-type]
     elif document.kind == "actor":
         yield _actor_table(document.records)  # type: ignore[arg-type]
     else:

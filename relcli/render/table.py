@@ -1,8 +1,8 @@
 """Human-readable tables, the default format.
 
-The row views — the timeline, search hits, ``on`` and every ``--short`` view — come from
-``layout`` (one layout, plain to a pipe, the same text with ANSI styles on a terminal, no Rich
-import). Sheets and tables (treaty, event, quote, actor, stats…) are drawn with Rich
+The row views — the timeline, search hits, ``on``, quotes (``quoteblocks``) and every
+``--short`` view — come from ``layout`` (one layout, plain to a pipe, the same text with ANSI
+styles on a terminal, no Rich import). Sheets and tables (treaty, event, quote, actor, stats…) are drawn with Rich
 (``rich_table``). On a terminal, listing views end with a count line (how many, over which
 dates, how many more a ``--limit`` left out) and the tone legend where tone marks are shown.
 """
@@ -46,8 +46,12 @@ def _rows(document: Document, width: int, short: bool) -> list[Any] | None:
         if short:
             return layout.short_events(events, width, words)  # type: ignore[arg-type]
         return layout.timeline(events, document.dataset, width, words)  # type: ignore[arg-type, union-attr]
-    if kind is Listing and document.kind == "quote" and short:  # type: ignore[union-attr]
-        return layout.short_quotes(document.records, document.dataset, width)  # type: ignore[arg-type, union-attr]
+    if kind is Listing and document.kind == "quote":  # type: ignore[union-attr]
+        if short:
+            return layout.short_quotes(document.records, document.dataset, width)  # type: ignore[arg-type, union-attr]
+        from .quoteblocks import quote_blocks
+
+        return quote_blocks(document.records, document.dataset, width)  # type: ignore[arg-type, union-attr]
     if kind is SearchResults:
         hits, words, heading = document.hits, document.words, "match"  # type: ignore[union-attr]
     elif kind is DayView:

@@ -1,0 +1,128 @@
+"""Quote blocks (``render/quoteblocks.py``): laid out without Rich, the lines broken where
+Rich's word wrap breaks them, every URL whole and, on a terminal, a hyperlink."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+from typing import Any
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from rich.console import Console, Group
+from rich.padding import Padding
+from rich.text import Text
+
+from relcli import store
+from relcli.model import Dataset, Quote
+from relcli.render import Listing, RenderOptions, renderer
+from relcli.render.quoteblocks import citation, fold
+from relcli.render.safety import clean
+from tests.conftest import MINI
+from tests.test_installed import command, env
+from tests.test_reliability import on_terminal
+
+
+def _console(width: int) -> Console:
+    return Console(
+        file=io.StringIO(),
+        width=width,
+        color_system=None,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        soft_wrap=False,
+        _environ={},
+    )
+
+
+def _rich_lines(text: str, width: int) -> list[str]:
+    return [line.plain.rstrip() for line in Text(text).wrap(_console(width), width)]
+
+
+def _our_lines(text: str, width: int) -> list[str]:
+    return ["".join(t for t, _ in line).rstrip() for line in fold([(text, "")], width)]
+
+
+# Letters of one cell and of two, a combining accent, blanks of several kinds, newlines.
+_ALPHABET = st.sampled_from([*"aaaaabcdeé  \u00a0\n-.Жж漢字", "e\u0301", "—"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.lists(_ALPHABET, max_size=120).map("".join), width=st.integers(2, 40))
+@example(text="an extraordinarilylongwordthatfolds here", width=10)
+@example(text="  leading blanks and   runs  of  them  ", width=7)
+@example(text="", width=10)
+@example(text="one\n\ntwo\n", width=10)
+@example(text="漢字漢字漢字漢字漢字 x", width=5)
+def test_fold_breaks_lines_where_rich_does(text: str, width: int) -> None:
+    assert _our_lines(text, width) == _rich_lines(text, width)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    pieces=st.lists(
+        st.tuples(st.lists(_ALPHABET, max_size=30).map("".join), st.sampled_from("xyz")),
+        min_size=1,
+        max_size=5,
+    ),
+    width=st.integers(2, 30),
+)
+def test_fold_keeps_every_character_in_its_own_style(
+    pieces: list[tuple[str, str]], width: int
+) -> None:
+    lines = fold(pieces, width, "  ")
+    assert all(line[0] == ("  ", "") for line in lines)
+    styled = [(ch, style) for text, style in pieces for ch in text if ch != "\n"]
+    assert [(ch, style) for line in lines for text, style in line[1:] for ch in text] == styled
+    assert len(lines) >= "".join(t for t, _ in pieces).count("\n") + 1
+
+
+def _rich_block(quote: Quote, dataset: Dataset, width: int) -> str:
+    """The block as Rich drew it before ``quoteblocks``: the reference the layout keeps to."""
+    console = _console(width)
+    speaker = dataset.actor_by_id.get(quote.speaker)
+    name = clean(speaker.name if speaker else quote.speaker)
+    console.print(Text(f"{quote.date.human()}  {name}  {clean(quote.id)}"))
+    body = Group(Text("“" + clean(quote.text) + "”"), Text(clean(quote.context)))
+    console.print(Padding(body, (0, 0, 0, 4)))
+    for source in quote.sources:
+        words = citation(source).removesuffix(source.url).rstrip()
+        console.print(Padding(Text(clean(words)), (0, 0, 0, 4)))
+        console.print(Text("    " + clean(source.url, one_line=True)), soft_wrap=True)
+    console.print(Text(""))
+    text: str = console.file.getvalue()  # type: ignore[attr-defined]
+    return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+@pytest.mark.parametrize("data", ["mini", "bundled"])
+@pytest.mark.parametrize("width", [20, 33, 47, 80, 101, 240])
+def test_a_quote_listing_is_the_text_rich_drew(data: str, width: int) -> None:
+    dataset: Any = store.load(MINI if data == "mini" else store.bundled_path())
+    quotes = list(dataset.quotes)
+    drawn = renderer("table")(Listing("quote", quotes, dataset), RenderOptions(width=width))
+    assert drawn == "".join(_rich_block(q, dataset, width) for q in quotes)
+    for line in drawn.splitlines():  # a URL is never wrapped or cut
+        assert "http" not in line or re.fullmatch(r" {4}https?://\S+", line), line
+
+
+def test_quotes_on_a_terminal_are_the_plain_text_styled_with_their_links() -> None:
+    code, screen = on_terminal(
+        "--no-pager", "quotes", "--speaker", "Lavrov", COLUMNS="60", NO_COLOR="1"
+    )
+    assert code == 0
+    links = re.findall(r"\x1b\]8;;(\S+?)\x1b\\\x1b\[[0-9;]*m(\S+?)\x1b\[0m\x1b\]8;;\x1b\\", screen)
+    assert links and all(target == shown for target, shown in links)
+    text = re.sub(r"\x1b\[[0-9;]*m|\x1b\]8;[^\x1b]*\x1b\\", "", screen).replace("\r", "")
+    piped = subprocess.run(
+        [*command(), "quotes", "--speaker", "Lavrov"],
+        capture_output=True,
+        text=True,
+        env=env(COLUMNS="60"),
+        check=True,
+    ).stdout
+    assert text.startswith(piped)  # then the count line a terminal gets
+    assert "\x1b[3m“" in screen  # the words in italics; no colour asked for: none given
+    assert "\x1b[36m" not in screen and ";36m" not in screen
