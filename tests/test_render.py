@@ -26,7 +26,6 @@ def listing(kind: str = "event") -> Listing:
         "event": query.chronological(DATASET.events),
         "treaty": DATASET.treaties,
         "quote": DATASET.quotes,
-        "actor": DATASET.actors,
     }[kind]
     return Listing(kind, list(records), DATASET)
 
@@ -290,7 +289,7 @@ def test_rich_views_drawn_in_runs_are_the_views_drawn_part_by_part(
 
     from relcli.render import rich_table
 
-    documents: list[Any] = [listing("actor"), listing("treaty")]
+    documents: list[Any] = [listing("treaty")]
     for treaty in DATASET.treaties:
         events = query.events_of_treaty(DATASET, treaty)
         quotes = query.quotes_of_events(DATASET, events)

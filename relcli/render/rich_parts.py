@@ -13,7 +13,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from ..model import Dataset, Event, Quote, Role, Source
+from ..model import Dataset, Event, Quote, Source
 from .quoteblocks import URL, quote_blocks, source_lines
 from .safety import clean
 
@@ -101,8 +101,3 @@ def _facts(*rows: tuple[str, Text] | None) -> Table:
 def _change(start: str, end: str) -> str:
     """``in force`` or ``in force → terminated``."""
     return start if start == end else f"{start} → {end}"
-
-
-def _role_text(role: Role) -> str:
-    end = role.end.human() if role.end else "present"
-    return f"{role.title}, {role.start.human()} – {end}"

@@ -34,7 +34,6 @@ from . import (
 from .rich_parts import WholeLine, _Lines
 from .sheets import _actor_sheet, _event_sheet, _quote_sheet, _treaty_sheet
 from .tables import (
-    _actor_table,
     _comparison,
     _projection,
     _sources_summary,
@@ -124,7 +123,5 @@ def _renderables(document: Document, options: RenderOptions) -> Iterable[Rendera
         yield _Lines(lambda width: timeline(document.records, document.dataset, width))  # type: ignore[arg-type]
     elif document.kind == "treaty":
         yield _treaty_table(document.records, options.width)  # type: ignore[arg-type]
-    elif document.kind == "actor":
-        yield _actor_table(document.records)  # type: ignore[arg-type]
     else:
         raise ValueError(f"no table view for {document.kind}")

@@ -18,6 +18,7 @@ from . import (
     QuoteDetail,
     TreatyDetail,
 )
+from .actorrows import role_text
 from .layout import TONE_COLOUR as TONE_STYLE
 from .rich_parts import (
     _change,
@@ -26,7 +27,6 @@ from .rich_parts import (
     _heading,
     _names,
     _quote_list,
-    _role_text,
     _sources,
     _t,
 )
@@ -179,7 +179,7 @@ def _actor_sheet(detail: ActorDetail) -> Iterable[RenderableType]:
     if actor.roles:
         yield _heading("Roles")
         for role in actor.roles:
-            yield _t(_role_text(role))
+            yield _t(role_text(role))
     yield _heading(f"Events ({len(detail.events)})")
     if detail.events:
         yield _event_rows(detail.events, detail.dataset)

@@ -1,9 +1,9 @@
 """Human-readable tables, the default format.
 
-The row views — the timeline, search hits, ``on``, quotes (``quoteblocks``) and every
-``--short`` view — come from ``layout`` (one layout, plain to a pipe, the same text with ANSI
-styles on a terminal, no Rich import). Sheets and tables (treaty, event, quote, actor, stats…) are drawn with Rich
-(``rich_table``). On a terminal, listing views end with a count line (how many, over which
+The row views — the timeline, search hits, ``on``, quotes (``quoteblocks``), actors
+(``actorrows``) and every ``--short`` view — come from ``layout`` (one layout, plain to a pipe,
+the same text with ANSI styles on a terminal, no Rich import). Sheets and tables (treaty, event,
+quote, actor, stats…) are drawn with Rich (``rich_table``). On a terminal, listing views end with a count line (how many, over which
 dates, how many more a ``--limit`` left out) and the tone legend where tone marks are shown.
 """
 
@@ -52,6 +52,10 @@ def _rows(document: Document, width: int, short: bool) -> list[Any] | None:
         from .quoteblocks import quote_blocks
 
         return quote_blocks(document.records, document.dataset, width)  # type: ignore[arg-type, union-attr]
+    if kind is Listing and document.kind == "actor":  # type: ignore[union-attr]
+        from .actorrows import actor_rows
+
+        return actor_rows(document.records, width)  # type: ignore[arg-type, union-attr]
     if kind is SearchResults:
         hits, words, heading = document.hits, document.words, "match"  # type: ignore[union-attr]
     elif kind is DayView:

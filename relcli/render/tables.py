@@ -12,7 +12,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..model import TONES, Actor, Treaty
+from ..model import TONES, Treaty
 from . import (
     Comparison,
     Projection,
@@ -27,7 +27,6 @@ from .layout import TONE_MARK as TONE_CHAR
 from .rich_parts import (
     _change,
     _heading,
-    _role_text,
     _t,
 )
 
@@ -144,19 +143,6 @@ def _treaties_on(document: TreatiesOn) -> Iterable[RenderableType]:
                 Text(""),
             )
     yield table
-
-
-def _actor_table(actors: Sequence[Actor]) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
-    table.add_column("name", ratio=2)
-    table.add_column("country", no_wrap=True)
-    table.add_column("roles", ratio=4)
-    for actor in actors:
-        name = _t(actor.name, "bold", one_line=True)
-        name.append_text(Text("  ")).append_text(_t(actor.id, "dim cyan"))
-        roles = _t("\n".join(_role_text(r) for r in actor.roles) or "—")
-        table.add_row(name, _t(actor.country), roles)
-    return table
 
 
 def _office_table(vocabulary: Vocabulary) -> Table:
