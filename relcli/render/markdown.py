@@ -20,22 +20,24 @@ from .safety import clean
 # (a heading, or a heading's closing sequence).
 _INLINE = r"[\\`*\[\]<>|~$]|(?<![^\W_])_|_(?![^\W_])|&(?=#?\w+;)|(?:^|(?<=\s))#"
 _BLOCK = r"^(?:[-+=]|\d+(?=[.)]))"  # a list item, a setext underline, an ordered list item
+_MARKS = r"[\\`*\[\]<>|~$_&#]"  # a character _INLINE can match: without one, it finds nothing
 _compiled: list[re.Pattern[str]] = []
 
 
 def _patterns() -> list[re.Pattern[str]]:
     if not _compiled:  # compiled on first use: only Markdown output needs them
-        _compiled.extend([re.compile(_INLINE), re.compile(_BLOCK)])
+        _compiled.extend([re.compile(_INLINE), re.compile(_BLOCK), re.compile(_MARKS)])
     return _compiled
 
 
 def escape(text: str) -> str:
     """``text`` as Markdown that renders to exactly that text, on one line."""
-    inline, block = _patterns()
+    inline, block, marks = _patterns()
     text = clean(text, one_line=True)
     if text.isalnum():  # a word of letters and digits: nothing to escape (a quarter of cells)
         return text
-    text = inline.sub(lambda m: "\\" + m.group(), text)
+    if marks.search(text) is not None:  # most cells have none: _INLINE's look-arounds are slow
+        text = inline.sub(r"\\\g<0>", text)
     found = block.match(text)
     if found is not None:
         end = found.end()
