@@ -51,7 +51,7 @@ class Builder:
         os.close(os.open(self.temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         try:  # a SIGTERM (Terminated) here, before the caller holds the builder, leaves nothing
             with contextlib.closing(sqlite3.connect(self.temporary)) as db:
-                db.executescript(SCHEMA)
+                db.executescript(PRAGMAS + SCHEMA)  # no fsync: the file is renamed when done
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(self.temporary)
