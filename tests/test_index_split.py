@@ -368,6 +368,31 @@ def test_a_run_with_text_msgspec_refuses_prints_as_the_records_do(
     assert nested.endswith("\n  ]") and nested.startswith('[\n    {\n      "id"')
 
 
+@pytest.mark.parametrize("depth", [0, 1, 2])
+@pytest.mark.parametrize("refused", [None, 1])
+def test_an_array_nested_at_any_depth_is_what_json_writes(
+    depth: int, refused: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """msgspec indents a run wrapped in ``depth`` arrays and their lines are cut off; a run
+    it refuses is indented text by text: either is ``json.dumps(..., indent=2)``'s array at
+    that depth, byte for byte."""
+    monkeypatch.setattr(stored, "AT_ONCE", 2)
+    base = json.loads(MINI.read_text(encoding="utf-8"))["events"][0]
+    events = [{**base, "id": f"e{n}", "tags": [] if n else ["a"]} for n in range(5)]
+    if refused is not None:
+        events[refused]["summary"] = "lone \ud800 surrogate"
+    texts = [json.dumps(e) for e in events]
+    records = [Event.from_json(e).to_json() for e in events]
+    document: Any = records
+    for _ in range(depth):
+        document = [document]
+    expected = json.dumps(document, indent=2, ensure_ascii=False)
+    for level in range(depth):  # the inner array as it stands in the document
+        expected = expected[2 * level + 2 : -(2 * level + 2)]
+    got = "".join(stored.canonical_array(texts, depth))
+    assert got == expected.lstrip() if depth else got == expected
+
+
 @pytest.mark.parametrize("suffix", [".json", ".jsonl"])
 @pytest.mark.parametrize("collide", [False, True])
 def test_events_the_small_tables_name_are_found_in_both_halves(
