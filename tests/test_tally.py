@@ -305,3 +305,60 @@ def test_a_pass_shared_by_two_connections_counts_the_same(
     assert found == expected and opened and all(opened)
     assert indexed.event_urls(2000) == memory.event_urls(2000)  # sources, shared too
     assert len(opened) == 4
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_tally_in_date_order_shared_by_two_connections_is_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    """A tally in chronological order (``compare``) over dates that narrow a big table is
+    counted in two spans of days at once, before the middle day and from it: the counters,
+    and the order in which ties were first met, are those of one pass in order."""
+    import random
+
+    from relcli.index import halves
+
+    rng = random.Random(seed)
+    days = ["1990", "1990-05", "1990-05-01", "1991-02-03", "1991", "1992-07", "1992-07-07"]
+    events = [
+        {
+            "id": f"e{rng.randrange(10**6):06d}-{n}",
+            "date": rng.choice(days) if n % 7 else f"{rng.randrange(1800, 2026)}",
+            "title": f"Event {n}",
+            "summary": "Summary",
+            "kind": rng.choice(KINDS[:4]),
+            "tone": rng.choice(["cooperative", "neutral", "confrontational"]),
+            "actors": rng.sample(["a-actor", "b-actor", "c-actor"], rng.randrange(3)),
+            "tags": rng.sample(list(TAGS[:5]), rng.randrange(3)),
+            "sources": [{"title": "S", "url": "https://example.org/s"}],
+        }
+        for n in range(240)
+    ]
+    document = {
+        "schema_version": 2,
+        "meta": {"title": "spans"},
+        "actors": [
+            {"id": a, "name": a, "country": "RU"} for a in ("a-actor", "b-actor", "c-actor")
+        ],
+        "treaties": [],
+        "events": events,
+        "quotes": [],
+    }
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    memory, indexed = _both(path)
+    shared: list[Any] = []
+    real = halves.Halves.run
+
+    def run(self: Any, statements: Any, params: Any, middle: Any = None) -> Any:
+        shared.append(middle)
+        return real(self, statements, params, middle)
+
+    monkeypatch.setattr(halves.Halves, "run", run)
+    monkeypatch.setattr(halves, "SHARED_FROM", 0)
+    for low, high in [(1990, 1990), (1990, 1991), (1700, 1989), (1800, 1899), (1900, 1989)]:
+        selection = Selection(periods=(DateRange(date(low, 1, 1), date(high, 12, 31)),))
+        expected = memory.tally(selection, Tally.FIELDS, ordered=True)
+        found = indexed.tally(selection, Tally.FIELDS, ordered=True)
+        assert _listed(found) == _listed(expected), (low, high)
+    assert any(type(m) is str for m in shared)  # the dates narrowed it: split at a day

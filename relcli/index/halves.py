@@ -24,11 +24,14 @@ class Halves:
         self.db = db
         self.event_count = event_count
 
-    def run(self, statements: Sequence[str], params: Sequence[Any]) -> list[tuple[Any, ...]]:
-        """The one row of each statement (each names ``:middle``), in their order."""
+    def run(
+        self, statements: Sequence[str], params: Sequence[Any], middle: Any = None
+    ) -> list[tuple[Any, ...]]:
+        """The one row of each statement (each names ``:middle``: the middle position, or
+        ``middle`` where given), in their order."""
         count = self.event_count()
         named = {f"p{n}": value for n, value in enumerate(params)}
-        values = {**named, "middle": count // 2}
+        values = {**named, "middle": count // 2 if middle is None else middle}
         texts = [_named(statement, len(params)) for statement in statements]
         other = self._other() if count >= SHARED_FROM else None
         if other is None:
