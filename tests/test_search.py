@@ -141,3 +141,23 @@ def test_a_limit_keeps_the_oldest_of_equal_scores(tmp_path: Path) -> None:
     keys = [(-h.score, h.date.sort_key(), h.id) for h in hits if h.date]
     assert keys == sorted(keys)
     assert hits == search.search(dataset, "treaty", ("event",))[:6]
+
+
+@pytest.mark.parametrize("engine", ["never", "always"])
+@pytest.mark.parametrize("at_once", [1, 2, 5])
+def test_many_hits_are_encoded_a_run_at_a_time_into_the_same_json(
+    relcli, monkeypatch: pytest.MonkeyPatch, engine: str, at_once: int
+) -> None:  # type: ignore[no-untyped-def]
+    """``search --all --json`` encodes its hits a run at a time (a big file's half million hits
+    held a JSON value each at once): the text is the one encoded whole, from a small file's
+    cached texts (events and quotes written from them) and from an index alike."""
+    from relcli.render import json as json_format
+
+    monkeypatch.setenv("RELCLI_INDEX", engine)
+    whole = relcli("search", "the", "--all", "--json")
+    assert whole.code == 0 and len(whole.json()) > 5
+    monkeypatch.setattr(json_format, "HITS_AT_ONCE", at_once)
+    runs = relcli("search", "the", "--all", "--json")
+    assert runs.code == 0 and runs.out == whole.out
+    types = {hit["type"] for hit in runs.json()}
+    assert {"event", "quote"} <= types
