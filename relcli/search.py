@@ -101,20 +101,33 @@ def _fields(
 
 
 def _score(words: Sequence[str], phrase: str, fields: list[tuple[int, str]]) -> int:
-    folded = [(weight, fold(text)) for weight, text in fields]
+    """Each word's best: twice a field's weight where it is a whole word, the weight where a
+    word starts with it; 0 if a word is in no field; the phrase bonus for every word in order
+    in a title. ``fields`` come weightiest first (as ``_fields`` gives them), so a word stops
+    at the first field that cannot beat what it found, and a text is folded only when first
+    searched: a whole word in the title settles it at once."""
+    folded: list[str | None] = [None] * len(fields)
     total = 0
     for word in words:
         pattern, whole = _patterns(word)
         best = 0
-        for weight, text in folded:
-            if whole.search(text):
+        for n, (weight, text) in enumerate(fields):
+            if best >= 2 * weight:
+                break
+            found = folded[n]
+            if found is None:
+                found = folded[n] = fold(text)
+            if whole.search(found):
                 best = max(best, 2 * weight)
-            elif pattern.search(text):
+            elif pattern.search(found):
                 best = max(best, weight)
         if best == 0:
             return 0
         total += best
-    if len(words) > 1 and any(weight == TITLE and phrase in text for weight, text in folded):
+    if len(words) > 1 and any(
+        weight == TITLE and phrase in (folded[n] or fold(text))
+        for n, (weight, text) in enumerate(fields)
+    ):
         total += PHRASE_BONUS
     return total
 
@@ -264,9 +277,9 @@ def _event_hits(
     best = 2 * TITLE * len(words) + (PHRASE_BONUS if len(words) > 1 else 0)
     kept: list[tuple[int, int, Any]] = []  # (score, -order, key): a min-heap, the worst first
     total = 0
-    for order, (key, event) in enumerate(
-        dataset.event_texts(selection, _narrowing(dataset, words))
-    ):
+    # Without a limit every event is kept and ``ranked`` sorts them all: any order will do.
+    texts = dataset.event_texts(selection, _narrowing(dataset, words), limit is not None)
+    for order, (key, event) in enumerate(texts):
         full = limit is not None and len(kept) >= limit
         if full and not count:
             if kept[0][0] >= best:

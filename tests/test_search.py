@@ -161,3 +161,57 @@ def test_many_hits_are_encoded_a_run_at_a_time_into_the_same_json(
     assert runs.code == 0 and runs.out == whole.out
     types = {hit["type"] for hit in runs.json()}
     assert {"event", "quote"} <= types
+
+
+def _every_field_score(words: list[str], phrase: str, fields: list[tuple[int, str]]) -> int:
+    """The score as every field weighed (``search._score`` stops early): the reference."""
+    folded = [(weight, search.fold(text)) for weight, text in fields]
+    total = 0
+    for word in words:
+        pattern, whole = search._patterns(word)
+        best = 0
+        for weight, text in folded:
+            if whole.search(text):
+                best = max(best, 2 * weight)
+            elif pattern.search(text):
+                best = max(best, weight)
+        if best == 0:
+            return 0
+        total += best
+    if len(words) > 1 and any(w == search.TITLE and phrase in text for w, text in folded):
+        total += search.PHRASE_BONUS
+    return total
+
+
+_WORDS = st.sampled_from(["abcd", "abcdef", "ab", "bcda", "Abcd", "é", "abcdé"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    words=st.lists(_WORDS, min_size=1, max_size=3),
+    fields=st.lists(
+        st.tuples(
+            st.sampled_from([search.TITLE, search.LABEL, search.BODY]),
+            st.lists(_WORDS | st.sampled_from([" ", "-", "x", "É"]), max_size=8).map("".join),
+        ),
+        max_size=6,
+    ),
+)
+def test_a_score_that_stops_early_is_the_score_of_every_field(
+    words: list[str], fields: list[tuple[int, str]]
+) -> None:
+    folded = [search.fold(w) for w in words if search.fold(w)]
+    if not folded:
+        return
+    ordered = sorted(fields, key=lambda f: -f[0])  # weightiest first, as _fields gives them
+    phrase = " ".join(folded)
+    assert search._score(folded, phrase, ordered) == _every_field_score(folded, phrase, ordered)
+
+
+def test_every_kind_of_record_gives_its_fields_weightiest_first() -> None:
+    dataset = store.load(store.bundled_path())
+    records = [dataset.events[0], dataset.treaties[0], dataset.quotes[0], dataset.actors[0]]
+    records += list(dataset.eras)[:1]
+    for record in records:
+        weights = [weight for weight, _ in search._fields(dataset, record)]
+        assert weights == sorted(weights, reverse=True), type(record).__name__

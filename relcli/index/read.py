@@ -265,16 +265,25 @@ class IndexedDataset:
                     counts[f].update(actors.split("|") if f == "actors" else values[f])
 
     def event_texts(
-        self, selection: Selection, any_of: Sequence[Sequence[tuple[str, str]]] = ()
+        self,
+        selection: Selection,
+        any_of: Sequence[Sequence[tuple[str, str]]] = (),
+        ordered: bool = True,
     ) -> Iterator[tuple[int, Any]]:
         """See ``model.Records.event_texts``: the rows are found and sorted in SQL without their
         JSON (a lighter sort), which is then read a run at a time, and only the texts of it
-        decoded; the key is the row's position. A search that has its best stops early."""
+        decoded; the key is the row's position. A search that has its best stops early.
+        Unordered, the rows come in one pass over the table (a million: 1.9 s, not 5.6)."""
         where, params = sql.selection_where(selection)
         narrowed, values = sql.any_of_where(any_of)
-        statement = "SELECT pos FROM " + self._rows(selection, where + narrowed)
-        positions = self.db.execute(statement + " ORDER BY start, precision, id", params + values)
         decode = _text_decoder()
+        rows = self._rows(selection, where + narrowed)
+        if not ordered:
+            for pos, body in self.db.execute(f"SELECT pos, body FROM {rows}", params + values):
+                yield pos, decode(body)
+            return
+        statement = "SELECT pos FROM " + rows
+        positions = self.db.execute(statement + " ORDER BY start, precision, id", params + values)
         while run := [pos for (pos,) in positions.fetchmany(_RUN)]:
             marks = ",".join("?" * len(run))
             bodies = dict(
@@ -284,9 +293,11 @@ class IndexedDataset:
                 yield pos, decode(bodies[pos])
 
     def events_at(self, keys: Sequence[int]) -> list[Event]:
+        """See ``model.Records``: read in the table's order (neighbours share pages)."""
         found: dict[int, Event] = {}
-        for first in range(0, len(keys), _RUN):
-            run = keys[first : first + _RUN]
+        in_order = sorted(keys)
+        for first in range(0, len(in_order), _RUN):
+            run = in_order[first : first + _RUN]
             marks = ",".join("?" * len(run))
             rows = self.db.execute(f"SELECT pos, body FROM events WHERE pos IN ({marks})", run)
             found.update((pos, Event.from_json(_decode(body))) for pos, body in rows)

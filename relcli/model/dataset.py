@@ -152,10 +152,14 @@ class Records(Protocol):
         ...
 
     def event_texts(
-        self, selection: Selection, any_of: Sequence[Sequence[tuple[str, str]]] = ()
+        self,
+        selection: Selection,
+        any_of: Sequence[Sequence[tuple[str, str]]] = (),
+        ordered: bool = True,
     ) -> Iterable[tuple[Any, EventText]]:
-        """The events ``selection`` accepts, in ``chronological`` order, as their texts, each
-        with a key for ``events_at``; ``any_of`` narrows as in ``candidates`` (a hint)."""
+        """The events ``selection`` accepts, in ``chronological`` order (in any order when not
+        ``ordered``: for a caller that weighs them all and sorts them itself), as their texts,
+        each with a key for ``events_at``; ``any_of`` narrows as in ``candidates`` (a hint)."""
         ...
 
     def events_at(self, keys: Sequence[Any]) -> list[Event]:
@@ -342,9 +346,13 @@ class Dataset:
         return Tally.of(found, counting)
 
     def event_texts(
-        self, selection: Selection, any_of: Sequence[Sequence[tuple[str, str]]] = ()
+        self,
+        selection: Selection,
+        any_of: Sequence[Sequence[tuple[str, str]]] = (),
+        ordered: bool = True,
     ) -> Iterator[tuple[Event, Event]]:
-        """See ``Records``: each event is its own text and key; ``any_of`` is left to callers."""
+        """See ``Records``: each event is its own text and key, in order either way; ``any_of``
+        is left to callers."""
         return ((e, e) for e in chronological(self.events) if selection.accepts(e))
 
     def events_at(self, keys: Sequence[Event]) -> list[Event]:
