@@ -2,9 +2,10 @@
 
 The row views — the timeline, search hits, ``on``, quotes (``quoteblocks``), actors
 (``actorrows``) and every ``--short`` view — come from ``layout`` (one layout, plain to a pipe,
-the same text with ANSI styles on a terminal, no Rich import). Sheets and tables (treaty, event,
-quote, actor, stats…) are drawn with Rich (``rich_table``). On a terminal, listing views end with a count line (how many, over which
-dates, how many more a ``--limit`` left out) and the tone legend where tone marks are shown.
+the same text with ANSI styles on a terminal, no Rich import). One-record sheets (treaty, event,
+quote, actor) and the other tables (treaties, stats…) are drawn with Rich (``rich_table``). On a
+terminal, listing views end with a count line (how many, over which dates, how many more a
+``--limit`` left out) and the tone legend where tone marks are shown.
 """
 
 from __future__ import annotations
