@@ -22,6 +22,7 @@ import contextlib
 import mmap
 import os
 import pickle
+import signal
 import sys
 from array import array
 from collections.abc import Callable, Iterator
@@ -36,6 +37,7 @@ from .writer import PRAGMAS, _die_with_parent
 
 MINIMUM = 8 << 20  # bytes: below this, a second process costs more than it saves
 RUN = 5000  # events checked and written at once: fewer in memory, at no cost in time
+_STOPPING = {signal.SIGTERM, signal.SIGINT}
 
 
 def available(path: Path) -> bool:
@@ -162,7 +164,14 @@ class _Part:
         part = cls(part_path, process, conn)
         builder.part = part
         builder.parts.append((part_path, 0))
-        process.start()
+        # A SIGTERM or ^C between the fork and ``start`` knowing the child's pid would leave a
+        # child that ``abort`` cannot stop, writing its part after the parent deleted it: both
+        # wait until the child is known (the child takes them again at once).
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+        try:
+            process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
         child_conn.close()
         return part
 
@@ -213,6 +222,7 @@ def _child(
     parent: int,
 ) -> None:
     """The reader of the second half: check, write, send back a summary, exit."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
     _die_with_parent(parent_end)
     if os.getppid() != parent:
         os._exit(0)
