@@ -16,6 +16,7 @@ from rich.padding import Padding
 from rich.text import Text
 
 from relcli import store
+from relcli.dates import PartialDate
 from relcli.model import Dataset, Quote
 from relcli.render import Listing, RenderOptions, renderer
 from relcli.render.quoteblocks import citation, fold
@@ -81,11 +82,18 @@ def test_fold_keeps_every_character_in_its_own_style(
 
 
 def _rich_block(quote: Quote, dataset: Dataset, width: int) -> str:
-    """The block as Rich drew it before ``quoteblocks``: the reference the layout keeps to."""
+    """The block as Rich drew it before ``quoteblocks``, the reference the layout keeps to, but
+    for an id Rich would fold: that goes whole on a line of its own."""
     console = _console(width)
     speaker = dataset.actor_by_id.get(quote.speaker)
     name = clean(speaker.name if speaker else quote.speaker)
-    console.print(Text(f"{quote.date.human()}  {name}  {clean(quote.id)}"))
+    head, id_ = f"{quote.date.human()}  {name}", clean(quote.id)
+    wrapped = [line.plain.rstrip() for line in Text(f"{head}  {id_}").wrap(console, width)]
+    if any(line.endswith(id_) for line in wrapped):
+        console.print(Text(f"{head}  {id_}"))
+    else:  # Rich folds an id longer than the line; the layout puts it whole on its own
+        console.print(Text(head))
+        console.print(Text(id_), soft_wrap=True)
     body = Group(Text("“" + clean(quote.text) + "”"), Text(clean(quote.context)))
     console.print(Padding(body, (0, 0, 0, 4)))
     for source in quote.sources:
@@ -126,3 +134,34 @@ def test_quotes_on_a_terminal_are_the_plain_text_styled_with_their_links() -> No
     assert text.startswith(piped)  # then the count line a terminal gets
     assert "\x1b[3m“" in screen  # the words in italics; no colour asked for: none given
     assert "\x1b[36m" not in screen and ";36m" not in screen
+
+
+@pytest.mark.parametrize("width", [20, 24, 33])
+def test_a_quote_id_is_never_folded(width: int) -> None:
+    dataset: Any = store.load(store.bundled_path())
+    quotes = list(dataset.quotes)
+    drawn = renderer("table")(Listing("quote", quotes, dataset), RenderOptions(width=width))
+    lines = drawn.splitlines()
+    for quote in quotes:  # the end of a line, or a line of its own
+        assert any(line.endswith(quote.id) for line in lines), quote.id
+    long_ids = [q.id for q in quotes if len(q.id) > width]
+    assert long_ids and all(i in lines for i in long_ids)
+
+
+def test_an_actor_word_longer_than_its_column_is_folded_not_cut() -> None:
+    from relcli.model import Actor, Role
+    from relcli.render.actorrows import actor_rows
+    from relcli.render.layout import plain
+
+    name = "Hubert Wolfeschlegelsteinhausenbergerdorff Sr."
+    role = Role(title="Envoy, see https://example.org/a/very/long/path", start=PartialDate(2001))
+    actor = Actor(id="wolfe", name=name, country="US", roles=(role,))
+    for width in (20, 40, 80, 120):
+        text = plain(actor_rows([actor], width))
+        assert "…" not in text
+        for whole in (
+            "Wolfeschlegelsteinhausenbergerdorff",
+            "https://example.org/a/very/long/path",
+        ):
+            rows = iter("".join(text.split()))  # row by row: the columns' pieces interleave
+            assert all(ch in rows for ch in whole), (width, whole)  # every character, in order

@@ -4,8 +4,9 @@ the context, then each source as a citation and its URL on a line of its own.
 Rich drew these blocks at ~0.6 ms each (10,000 quotes of a big file: 6 s). Here the lines break
 where Rich's word wrap breaks them (``fold``): at spaces, and a word longer than a line is
 folded onto the next lines, never cut (quotes are verbatim). A test holds ``fold`` to Rich's
-``Text.wrap``. A URL is never wrapped or cut, however narrow the terminal (a broken URL cannot
-be clicked or pasted); on a terminal it is a hyperlink.
+``Text.wrap``. Two things are never broken, however narrow the terminal: a quote's id (Rich
+folded it; it goes whole on a line of its own instead) and a URL (a broken URL cannot be
+clicked or pasted; on a terminal it is a hyperlink).
 """
 
 from __future__ import annotations
@@ -83,6 +84,17 @@ def fold(pieces: Sequence[Piece], width: int, indent: str = "") -> list[Line]:
     return lines
 
 
+def with_id(pieces: Sequence[Piece], id_: str, width: int, indent: str = "") -> list[Line]:
+    """``pieces`` folded into lines of ``width`` (as ``fold``), then two spaces and ``id_``
+    (style ``id``): on the last line where it fits, else whole on a line of its own, however
+    long. An id is a handle to type or paste (``relcli quote ID``): it is never folded."""
+    lines = fold([*pieces, ("  ", ""), (id_, "id")], width, indent)
+    parts = [line for line in lines if any(style == "id" for _, style in line)]
+    if len(parts) == 1 and (id_, "id") in parts[0]:
+        return lines
+    return [*fold(pieces, width, indent), [*([(indent, "")] if indent else []), (id_, "id")]]
+
+
 def citation(source: Source) -> str:
     """A source as a citation to paste: ``Title. Publisher, 14 Sep 2013. URL``."""
     parts = [source.title.rstrip(".") + "."]
@@ -108,11 +120,9 @@ def quote_block(quote: Quote, dataset: Dataset, width: int) -> list[Line]:
     head = [
         (quote.date.human() + "  ", "bold"),
         (clean(speaker.name if speaker else quote.speaker), "speaker"),
-        ("  ", ""),
-        (clean(quote.id), "id"),  # for relcli quote ID
     ]
     room = max(width - len(INDENT), 1)
-    lines = fold(head, width)
+    lines = with_id(head, clean(quote.id), width)  # for relcli quote ID
     lines += fold([("“", "quote"), (clean(quote.text), "quote"), ("”", "quote")], room, INDENT)
     lines += fold([(clean(quote.context), "note")], room, INDENT)
     for source in quote.sources:
