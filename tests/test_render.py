@@ -313,3 +313,12 @@ def test_rich_views_drawn_in_runs_are_the_views_drawn_part_by_part(
         monkeypatch.undo()
         assert links.sub("", drawn) == links.sub("", expected)
         assert drawn.strip()
+
+
+@pytest.mark.parametrize("separator", ["\r", "\x0b", "\x0c", "\x85", "\u2028", "\u2029", "\r\n"])
+def test_line_separators_keep_words_apart(separator: str) -> None:
+    """A line or paragraph separator is a newline on a terminal (a space on one line), not
+    dropped: dropped, it ran the words on either side together."""
+    text = f"First.{separator}Second.\tThird."
+    assert clean(text) == "First.\nSecond. Third."
+    assert clean(text, one_line=True) == "First. Second. Third."

@@ -28,10 +28,16 @@ def _pattern(name: str) -> re.Pattern[str]:
     return found
 
 
+# Line and paragraph breaks other than a newline are newlines (they separate words, and
+# dropping them ran the words together); a tab is a space.
+_BREAKS = str.maketrans(dict.fromkeys("\r\x0b\x0c\x85\u2028\u2029", "\n") | {"\t": " "})
+
+
 def clean(text: str, *, one_line: bool = False) -> str:
-    """Text as a terminal should show it: control characters dropped, tabs as spaces."""
+    """Text as a terminal should show it: control characters dropped, tabs as spaces, line
+    and paragraph separators as newlines (spaces on one line)."""
     if not (text.isascii() and text.isprintable()):  # else nothing to drop or replace
-        text = _pattern("terminal").sub("", text.replace("\r\n", "\n").replace("\t", " "))
+        text = _pattern("terminal").sub("", text.replace("\r\n", "\n").translate(_BREAKS))
     if one_line:
         text = " ".join(text.split())
     return text
