@@ -33,8 +33,10 @@ def render(document: Document, options: RenderOptions) -> str:
         text = draw(document, options)
     if options.styled:
         footer = count_line(document, options.total)
-        if footer:
-            text += layout.render([[(footer, "note")]], options)
+        if footer:  # wrapped to the width, as a quote's words are
+            from .quoteblocks import fold
+
+            text += layout.render(fold([(footer, "note")], width), options)
     return text
 
 
