@@ -112,8 +112,11 @@ def test_the_count_line_on_a_terminal_only(relcli: Run) -> None:
     code, screen = on_terminal("--no-pager", "timeline", "2022", "-n", "3", **SCREEN)
     lines = _plain(screen).rstrip().splitlines()
     assert code == 0
-    assert re.match(r"3 events · [\w ]+ – [\w ]+ 2022 · █ cooperative  ▒ neutral", lines[-1])
-    assert lines[-1].endswith("more; use --limit")
+    first = next(n for n, line in enumerate(lines) if line.startswith("3 events · "))
+    assert all(len(line) <= 100 for line in lines[first:])  # wrapped to the width
+    footer = " ".join(lines[first:])
+    assert re.match(r"3 events · [\w ]+ – [\w ]+ 2022 · █ cooperative  ▒ neutral", footer)
+    assert footer.endswith("more; use --limit")
     assert "events ·" not in relcli("timeline", "-n", "3").out  # a pipe gets the rows only
     code, screen = on_terminal("--no-pager", "quotes", "--speaker", "Lavrov", **SCREEN)
     assert re.search(r"\d+ quotes · ", _plain(screen))

@@ -175,7 +175,9 @@ def test_styled_views_are_the_plain_views_with_styles(width: int, short: bool) -
         assert "\x1b[" in styled and "\x1b[" not in plain
         body = _without_escapes(styled)
         assert body[: len(plain.splitlines())] == plain.splitlines()
-        assert len(body) == len(plain.splitlines()) + 1  # the count line, on a terminal only
+        footer = body[len(plain.splitlines()) :]  # the count line, on a terminal only,
+        assert footer and all(len(line) <= max(width, 20) for line in footer)  # wrapped
+        assert re.match(r"\d+ \w+ · ", " ".join(footer))
 
 
 @settings(max_examples=60, deadline=None)
