@@ -76,8 +76,10 @@ def test_fold_keeps_every_character_in_its_own_style(
 ) -> None:
     lines = fold(pieces, width, "  ")
     assert all(line[0] == ("  ", "") for line in lines)
-    styled = [(ch, style) for text, style in pieces for ch in text if ch != "\n"]
-    assert [(ch, style) for line in lines for text, style in line[1:] for ch in text] == styled
+    styled = [(ch, style) for text, style in pieces for ch in text if not ch.isspace()]
+    found = [(ch, style) for line in lines for text, style in line[1:] for ch in text]
+    assert [(ch, style) for ch, style in found if not ch.isspace()] == styled
+    assert all(not line[-1][0][-1:].isspace() for line in lines if len(line) > 1)  # no end blanks
     assert len(lines) >= "".join(t for t, _ in pieces).count("\n") + 1
 
 

@@ -62,7 +62,8 @@ def breaks(paragraph: str, width: int) -> list[int]:
 
 def fold(pieces: Sequence[Piece], width: int, indent: str = "") -> list[Line]:
     """Styled ``pieces`` wrapped into lines of ``width`` cells after ``indent``; each newline in
-    the text starts a new line, and an empty text is one empty line."""
+    the text starts a new line, and an empty text is one empty line. A line keeps no blanks at
+    its end (Rich keeps those within the width; past it they would widen a column)."""
     text = "".join(t for t, _ in pieces)
     ends, at = [], 0
     for piece_text, _ in pieces:
@@ -72,7 +73,8 @@ def fold(pieces: Sequence[Piece], width: int, indent: str = "") -> list[Line]:
     start = 0
     for paragraph in text.split("\n"):
         bounds = [start, *(start + b for b in breaks(paragraph, width)), start + len(paragraph)]
-        for low, high in pairwise(bounds):
+        for low, end_of_line in pairwise(bounds):
+            high = low + len(text[low:end_of_line].rstrip())
             line: Line = [(indent, "")] if indent else []
             begin = 0
             for (piece_text, style), end in zip(pieces, ends, strict=True):
