@@ -7,7 +7,7 @@ import re
 from collections import Counter
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from relcli import store
@@ -82,3 +82,33 @@ def test_hostile_names_are_shown_literally() -> None:
     text = renderer("table")(Listing("actor", [actor], BUNDLED), RenderOptions(width=80))
     assert "\x1b" not in text and "\x07" not in text
     assert "[bold]x[/]" in text and "[31mrole" in text
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    people=st.lists(
+        st.tuples(
+            st.lists(
+                st.sampled_from(["Al", "x" * 35, "中文" * 9, "Жуков", "ｗｗ", "é"]),
+                min_size=1,
+                max_size=5,
+            ),
+            st.integers(0, 15),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    width=st.integers(20, 200),
+)
+@example(people=[(["x" * 35], 15)], width=120)  # the id moves under a name that fills the column
+def test_no_row_is_wider_than_the_terminal(people: list[tuple[list[str], int]], width: int) -> None:
+    """Whatever the names' words and ids, a line fits the width, but an id alone on its line."""
+    from relcli.render.layout import cells
+
+    actors = [
+        _actor("a" + "-x" * dashes + str(n), " ".join(words), titles=(" ".join(words),))
+        for n, (words, dashes) in enumerate(people)
+    ]
+    ids = {actor.id for actor in actors}
+    for line in plain(actor_rows(actors, width)).splitlines():
+        assert cells(line) <= width or line in ids, (width, line)
