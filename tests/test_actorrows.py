@@ -44,8 +44,8 @@ def test_every_actor_shows_whole_with_every_role(width: int) -> None:
     assert expected - Counter(_words(text)) == Counter()
     if width >= 60:
         assert lines[0].split() == ["name", "country", "roles"]
-    else:
-        assert lines[0] == "name"
+    else:  # stacked: the name, then what goes under it
+        assert lines[0] == "name" and lines[1] == "  country, roles"
 
 
 def test_an_id_longer_than_the_line_stays_whole() -> None:

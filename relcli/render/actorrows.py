@@ -43,18 +43,18 @@ def actor_rows(actors: Sequence[Actor], width: int) -> list[Line]:
     stacked = roles_width < NARROWEST_ROLES
     if stacked:
         name_width = roles_width = max(width - len(GAP), 1)
-    lines: list[Line] = [
-        [("name", "head")]
-        if stacked
-        else [
+    heading: list[Line] = [
+        [
             ("name" + " " * (name_width - 4), "head"),
             (GAP, ""),
             ("country" + " " * (country_width - 7), "head"),
             (GAP, ""),
             ("roles", "head"),
-        ],
-        [("─" * width, "rule")],
+        ]
     ]
+    if stacked:  # as the rows below: the name, then the rest under it
+        heading = [[("name", "head")], [(GAP, ""), ("country, roles", "head")]]
+    lines: list[Line] = [*heading, [("─" * width, "rule")]]
     for name, id_, country, held in zip(names, ids, countries, roles, strict=True):
         left = with_id([(name, "bold")], id_, name_width)  # a long word folded, not cut
         right = [line for role in held for line in fold([(role, "")], roles_width)]
