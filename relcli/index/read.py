@@ -285,10 +285,7 @@ class IndexedDataset:
         statement = "SELECT pos FROM " + rows
         positions = self.db.execute(statement + " ORDER BY start, precision, id", params + values)
         while run := [pos for (pos,) in positions.fetchmany(_RUN)]:
-            marks = ",".join("?" * len(run))
-            bodies = dict(
-                self.db.execute(f"SELECT pos, body FROM events WHERE pos IN ({marks})", run)
-            )
+            bodies = self._bodies_at(run)
             for pos in run:
                 yield pos, decode(bodies[pos])
 
@@ -297,11 +294,14 @@ class IndexedDataset:
         found: dict[int, Event] = {}
         in_order = sorted(keys)
         for first in range(0, len(in_order), _RUN):
-            run = in_order[first : first + _RUN]
-            marks = ",".join("?" * len(run))
-            rows = self.db.execute(f"SELECT pos, body FROM events WHERE pos IN ({marks})", run)
-            found.update((pos, Event.from_json(_decode(body))) for pos, body in rows)
+            bodies = self._bodies_at(in_order[first : first + _RUN])
+            found.update((pos, Event.from_json(_decode(body))) for pos, body in bodies.items())
         return [found[key] for key in keys]
+
+    def _bodies_at(self, run: Sequence[int]) -> dict[int, str]:
+        """The JSON of the events at these positions (a run of at most ``_RUN``)."""
+        marks = ",".join("?" * len(run))
+        return dict(self.db.execute(f"SELECT pos, body FROM events WHERE pos IN ({marks})", run))
 
     def event_urls(self, since: int) -> tuple[Counter[str], Counter[str]]:
         """See ``model.Records.event_urls``: the urls column, concatenated in SQL and counted
