@@ -3,7 +3,6 @@ Rich's word wrap breaks them, every URL whole and, on a terminal, a hyperlink.""
 
 from __future__ import annotations
 
-import io
 import re
 import subprocess
 from typing import Any
@@ -18,7 +17,7 @@ from rich.text import Text
 from relcli import store
 from relcli.dates import PartialDate
 from relcli.model import Dataset, Quote
-from relcli.render import Listing, RenderOptions, renderer
+from relcli.render import Listing, RenderOptions, renderer, rich_table
 from relcli.render.quoteblocks import citation, fold
 from relcli.render.safety import clean
 from tests.conftest import MINI
@@ -27,16 +26,9 @@ from tests.test_reliability import on_terminal
 
 
 def _console(width: int) -> Console:
-    return Console(
-        file=io.StringIO(),
-        width=width,
-        color_system=None,
-        highlight=False,
-        markup=False,
-        emoji=False,
-        soft_wrap=False,
-        _environ={},
-    )
+    """The console relcli's Rich views print to (its width at least 20; ``Text.wrap`` is
+    given its own)."""
+    return rich_table._console(RenderOptions(width=width))
 
 
 def _rich_lines(text: str, width: int) -> list[str]:
