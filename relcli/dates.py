@@ -199,6 +199,43 @@ def iso_span(value: str) -> tuple[str, str, int, int | None, int | None] | None:
     return (value, value, 3, int(month), int(day))
 
 
+_YEAR = "(?!0000)[0-9]{4}"
+# Dates each followed by a newline. The days a month never has are refused here; 29 February
+# needs its year, so it is checked apart (``iso_columns``).
+_ISO_RUN = re.compile(
+    rf"(?:(?:{_YEAR}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)"
+    rf"|(?:0[13578]|1[02])-31|02-29)|{_YEAR}-(?:0[1-9]|1[0-2])|{_YEAR})\n)*"
+)
+_PRECISION = {4: 1, 7: 2, 10: 3}  # by the length of a valid date
+_FIRST_DAY = {4: "-01-01", 7: "-01", 10: ""}  # what a date's first day adds to it
+_last_days: dict[str, str] = {}  # of a valid year or month: 129,987 there are, at most
+
+
+def iso_columns(values: list[str]) -> tuple[list[str], list[str], list[int]] | None:
+    """``iso_span``'s first day, last day and precision of each of ``values``, as three lists;
+    None if any is not a date. For runs of thousands of dates (an index build): one regex over
+    the run and C-level maps, where ``iso_span`` costs ~3 µs a date, and a million events hold
+    ~110,000 distinct ones (0.2 s less per half a million). A property test holds it to
+    ``iso_span``."""
+    if not values:
+        return [], [], []
+    joined = "\n".join(values) + "\n"
+    if joined.count("\n") != len(values) or _ISO_RUN.fullmatch(joined) is None:
+        return None
+    if "-02-29" in joined:
+        leap = (v for v in values if v.endswith("-02-29"))
+        if any(_last_day(int(v[:4]), 2) != 29 for v in leap):
+            return None
+    lengths = list(map(len, values))
+    precisions = list(map(_PRECISION.__getitem__, lengths))
+    if lengths.count(10) == len(values):
+        return values, values, precisions
+    firsts = list(map(str.__add__, values, map(_FIRST_DAY.__getitem__, lengths)))
+    for value in {v for v in values if len(v) < 10} - _last_days.keys():  # valid: bounded
+        _last_days[value] = iso_span(value)[1]  # type: ignore[index]
+    return firsts, list(map(_last_days.get, values, values)), precisions  # type: ignore[arg-type]
+
+
 def range_label(days: DateRange) -> str:
     """``2019``, ``Mar 2019``, ``1 Mar 2019`` or ``1 Mar 2019 – 15 Apr 2019``: the interval as a
     person would name it."""

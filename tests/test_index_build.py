@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime
 import gc
 import json
 import sqlite3
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 from relcli import rules
 from relcli.datafile import lone_surrogates
-from relcli.dates import PartialDate, iso_span
+from relcli.dates import PartialDate, iso_columns, iso_span
 from relcli.errors import DataFileError
 from relcli.index import batch, build, fastread, writer
 from relcli.index.builder import Builder
@@ -212,6 +213,57 @@ def test_span_keeps_the_rules_of_partial_dates(text: str) -> None:
 @pytest.mark.parametrize("text", ["2000-02-29", "1900-02-29", "2024-02-29", "0001", "9999-12-31"])
 def test_span_on_leap_days_and_edges(text: str) -> None:
     assert iso_span(text) == _span_by_objects(text)
+
+
+# Dates a month may or may not have (29 February of leap and common years, 30 and 31 of every
+# month), the year 0000, and text that is not a date at all (newlines included).
+near_dates = st.one_of(
+    date_like,
+    st.builds(
+        "{:04d}-{:02d}-{:02d}".format,
+        st.sampled_from([0, 1, 1900, 2000, 2023, 2024, 9999]),
+        st.integers(0, 13),
+        st.sampled_from([0, 1, 28, 29, 30, 31, 32]),
+    ),
+    st.text(alphabet="0123456789-\n ", max_size=11),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(date_like, near_dates), max_size=30))
+def test_date_columns_are_iso_span_of_each_date(values: list[str]) -> None:
+    """A run's dates as columns (the index build's way) say what ``iso_span`` says of each."""
+    spans = [iso_span(value) for value in values]
+    columns = iso_columns(values)
+    if None in spans:
+        assert columns is None
+    else:
+        assert columns == tuple([span[n] for span in spans] for n in range(3))  # type: ignore[index]
+
+
+valid_dates = st.builds(
+    lambda day, cut: day.isoformat()[:cut],
+    st.dates(min_value=datetime.date(1, 1, 1)),
+    st.sampled_from([4, 7, 10]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(valid_dates, min_size=1, max_size=40))
+def test_date_columns_of_valid_runs(values: list[str]) -> None:
+    spans = [iso_span(value) for value in values]
+    assert iso_columns(values) == tuple([span[n] for span in spans] for n in range(3))  # type: ignore[index]
+
+
+def test_date_columns_of_a_run_of_valid_dates() -> None:
+    run = ["2013", "2013-02", "2024-02-29", "1900-02", "2013-09-14", "2000-02"]
+    assert iso_columns(run) == (
+        ["2013-01-01", "2013-02-01", "2024-02-29", "1900-02-01", "2013-09-14", "2000-02-01"],
+        ["2013-12-31", "2013-02-28", "2024-02-29", "1900-02-28", "2013-09-14", "2000-02-29"],
+        [1, 2, 3, 2, 3, 2],
+    )
+    for wrong in ("1900-02-29", "2013-04-31", "0000", "2013\n2014", "2013-13", ""):
+        assert iso_columns([*run, wrong]) is None, wrong
 
 
 # ---- the writer ------------------------------------------------------------------------------

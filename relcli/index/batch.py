@@ -19,7 +19,7 @@ from typing import Literal, NamedTuple
 
 import msgspec
 
-from ..dates import iso_span
+from ..dates import iso_columns, iso_span
 from ..model import TONES
 from ..rules import SLUG, SLUGS, URL
 from ..vocabulary import KINDS, TAGS
@@ -57,9 +57,6 @@ class TypedEvent(msgspec.Struct, forbid_unknown_fields=True):
     treaties: list[str] = []
 
 
-Span = tuple[str, str, int, int | None, int | None]  # see dates.iso_span
-
-
 class Batch(NamedTuple):
     """A run of vetted events as columns: one pass of C-level ``map`` per rule, not per event."""
 
@@ -72,9 +69,10 @@ class Batch(NamedTuple):
     tags: list[list[str]]
     actors: list[list[str]]
     treaties: list[list[str]]
-    firsts: list[Span]  # dates.iso_span of each date
-    lasts: list[Span] | None  # of each end_date, or of the date where there is none
-    has_end: list[bool] | None  # None (and lasts None): no event of the run has an end_date
+    starts: list[str]  # the first day of each event's date (dates.iso_span)
+    ends: list[str]  # the last day of its end_date, or of its date where there is none
+    precisions: list[int]  # of each date
+    end_precisions: list[int] | None  # of each end_date, 0 if none; None: no event has one
     texts: list[str] | None  # each event's JSON; None: the writer has them (``bodies``)
     lines: list[int] | None = None  # JSON Lines read the fast way: the line of each event
     urls: list[str] | None = None  # each event's source URLs, joined by "\n"
@@ -88,7 +86,6 @@ _tags, _actors, _treaties, _url = (attrgetter(a) for a in ("tags", "actors", "tr
 _publisher, _published = attrgetter("publisher"), attrgetter("published")
 _known_urls: set[str] = set()  # most files cite few distinct URLs: check each once
 _known_slugs: set[str] = set()  # actors and treaties recur: check each id once
-_known_spans: dict[str, Span] = {}  # see _spans
 
 
 def _slugs(lists: list[list[str]]) -> set[str] | None:
@@ -102,20 +99,6 @@ def _slugs(lists: list[list[str]]) -> set[str] | None:
         if len(_known_slugs) < 100_000:
             _known_slugs.add(slug)
     return found
-
-
-def _spans(dates: list[str]) -> list[Span] | None:
-    """``iso_span`` of each date (None if one is not a date), through a memo: dates repeat (a
-    million events hold ~110,000), and a dict is cheaper than the general cache."""
-    spans = list(map(_known_spans.get, dates))
-    if None not in spans:
-        return spans  # type: ignore[return-value]
-    fresh = {date: iso_span(date) for date, span in zip(dates, spans, strict=True) if span is None}
-    if None in fresh.values():
-        return None
-    if len(_known_spans) < 1 << 18:
-        _known_spans.update(fresh)  # type: ignore[arg-type]
-    return [span or fresh[date] for date, span in zip(dates, spans, strict=True)]  # type: ignore[misc]
 
 
 def _one_line(texts: list[str]) -> bool:
@@ -139,20 +122,25 @@ def vet(
     if not ids or SLUGS.fullmatch(joined) is None or joined.count("|") != len(ids) - 1:
         raise GiveUp
     dates = list(map(_date, events))
-    firsts = _spans(dates)
-    if firsts is None:
+    columns = iso_columns(dates)
+    if columns is None:
         raise GiveUp
+    starts, ends, precisions = columns
     end_dates = list(map(_end_date, events))
-    lasts: list[Span] | None = None
-    has_end: list[bool] | None = None
+    end_precisions: list[int] | None = None
     if end_dates.count(None) != len(end_dates):
-        lasts, has_end = [], []
-        for first, end in zip(firsts, end_dates, strict=True):
-            last = first if end is None else iso_span(end)
-            if last is None or last[1] < first[0]:  # type: ignore[index]
-                raise GiveUp
-            lasts.append(last)
-            has_end.append(end is not None)
+        given = [end for end in end_dates if end is not None]
+        end_columns = iso_columns(given)
+        if end_columns is None:
+            raise GiveUp
+        last_days, end_days = iter(end_columns[1]), iter(end_columns[2])
+        ends = [
+            day if end is None else next(last_days)
+            for day, end in zip(ends, end_dates, strict=True)
+        ]
+        end_precisions = [0 if end is None else next(end_days) for end in end_dates]
+        if any(map(str.__lt__, ends, starts)):  # an end before its start
+            raise GiveUp
     titles = list(map(_title, events))
     if not _one_line(titles) or not all(map(str.strip, map(_summary, events))):
         raise GiveUp
@@ -187,9 +175,10 @@ def vet(
         list(map(_tags, events)),
         actors,
         treaties,
-        firsts,
-        lasts,
-        has_end,
+        starts,
+        ends,
+        precisions,
+        end_precisions,
         texts,
         lines,
         ["\n".join(map(_url, listed)) for listed in source_lists],

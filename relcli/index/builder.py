@@ -263,29 +263,17 @@ class Builder:
             for index, treaties in zip(positions, batch.treaties, strict=True)
             for treaty in treaties
         )
-        firsts = batch.firsts
-        lasts, has_end = batch.lasts, batch.has_end
-        end_precisions: list[int] | None = None  # 0: no end_date (writer.INSERT makes it NULL)
-        if lasts is None or has_end is None:
-            lasts = firsts
-        else:
-            end_precisions = [last[2] if e else 0 for last, e in zip(lasts, has_end, strict=True)]
-            self.span = max(
-                self.span,
-                *(
-                    int(last[1][:4]) - int(first[0][:4])
-                    for first, last, ends in zip(firsts, lasts, has_end, strict=True)
-                    if ends
-                ),
-            )
+        if batch.end_precisions is not None:  # the most years an event lasts
+            lasting = compress(zip(batch.starts, batch.ends, strict=True), batch.end_precisions)
+            self.span = max(self.span, *(int(end[:4]) - int(start[:4]) for start, end in lasting))
         self._start_writer().put_columns(
             (
                 list(positions),
                 ids,
-                list(map(itemgetter(0), firsts)),
-                list(map(itemgetter(1), lasts)),
-                list(map(itemgetter(2), firsts)),
-                end_precisions,
+                batch.starts,
+                batch.ends,
+                batch.precisions,
+                batch.end_precisions,  # None: no event of the run has an end (see writer.INSERT)
                 batch.kinds,
                 batch.tones,
                 batch.tags,  # lists: the writer joins them as "|a|b|"
