@@ -9,6 +9,8 @@ import random
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from hypothesis import strategies as st
 from relcli import cache, rules
 from relcli.errors import DataFileError
 from relcli.index import build, fastread, split
+from relcli.index import builder as builder_module
 from relcli.model import Dataset, Event
 from relcli.render import Listing, RenderOptions, stored
 from relcli.render import json as json_format
@@ -86,19 +89,52 @@ def test_a_long_file_is_read_in_two_halves_into_one_index(
 ) -> None:
     source = _write(tmp_path, _many(3000), suffix)
     parts: list[int] = []
+    shifts: list[int] = []
     real = split._Part.join
 
-    def join(self: Any, builder: Any, first: int | None = None) -> Any:
-        summary = real(self, builder, first)
+    def join(self: Any, builder: Any, shift: int = 0) -> Any:
+        summary = real(self, builder, shift)
         parts.append(builder.count)
+        shifts.append(shift)
         return summary
 
     monkeypatch.setattr(split._Part, "join", join)
     assert _build(source, tmp_path / "split.sqlite", fast=True, monkeypatch=monkeypatch)
     _build(source, tmp_path / "plain.sqlite", fast=False, monkeypatch=monkeypatch)
     assert parts == [3007]  # both halves counted, once
+    assert shifts == [0]  # JSON Lines: the second half's first position was guessed right
     assert _tables(tmp_path / "split.sqlite") == _tables(tmp_path / "plain.sqlite")
     assert [p.name for p in tmp_path.iterdir() if ".relcli-" in p.name] == []
+
+
+@pytest.mark.parametrize(
+    "extra",
+    ["\n", "\n\n\n", "actor"],
+)
+def test_second_half_numbered_from_a_wrong_guess(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: str
+) -> None:
+    """Lines that are not events amid the first half's events: the second half's events, first
+    numbered as if every line before were an event, are shifted to their place."""
+    lines = _to_jsonl(_many(3000)).splitlines(keepends=True)
+    if extra == "actor":  # moved from the head to amid the events
+        extra = lines.pop(next(n for n, line in enumerate(lines) if '"type": "actor"' in line))
+    events = [n for n, line in enumerate(lines) if '"type": "event"' in line]
+    lines.insert(events[100], extra)
+    source = tmp_path / "data.jsonl"
+    source.write_text("".join(lines), encoding="utf-8")
+    shifts: list[int] = []
+    real = split._Part.join
+
+    def join(self: Any, builder: Any, shift: int = 0) -> Any:
+        shifts.append(shift)
+        return real(self, builder, shift)
+
+    monkeypatch.setattr(split._Part, "join", join)
+    assert _build(source, tmp_path / "split.sqlite", fast=True, monkeypatch=monkeypatch)
+    _build(source, tmp_path / "plain.sqlite", fast=False, monkeypatch=monkeypatch)
+    assert shifts == [-extra.count("\n")]
+    assert _tables(tmp_path / "split.sqlite") == _tables(tmp_path / "plain.sqlite")
 
 
 def _refused_both_ways(source: Path, folder: Path, monkeypatch: pytest.MonkeyPatch) -> str:
@@ -129,6 +165,26 @@ def test_repeats_across_the_halves_get_the_plain_messages(
     refused = _refused_both_ways(source, tmp_path, monkeypatch)
     assert "duplicate" in refused
     assert sorted(p.name for p in tmp_path.iterdir()) == [source.name]
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+@pytest.mark.parametrize("where", [5, 2990])  # first half, second half
+def test_a_dangling_reference_is_placed_as_the_plain_way_places_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str, where: int
+) -> None:
+    """Found only once both halves are in (the references of the whole file), so its line is
+    the one the second half gave its event."""
+    document = _many(3000)
+    document["events"][where]["actors"] = ["nobody-here"]
+    source = _write(tmp_path, document, suffix)
+    refused = _refused_both_ways(source, tmp_path, monkeypatch)
+    assert "nobody-here" in refused
+    if suffix == ".jsonl":  # the line the event is on
+        text = source.read_text(encoding="utf-8")
+        line = text[: text.index('"nobody-here"')].count("\n") + 1
+        assert f"line {line}.actors[0]" in refused
+    else:
+        assert f"$.events[{where}].actors[0]" in refused
 
 
 def _fail_in_the_second_half(monkeypatch: pytest.MonkeyPatch, how: str) -> None:
@@ -185,13 +241,55 @@ def test_a_killed_builds_part_is_swept_away(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+def test_a_child_that_dies_checking_repeats_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    """The child's word on repeats comes while its part is copied in: no word, no index."""
+    source = _write(tmp_path, _many(500), suffix)
+    cache_dir = tmp_path / "cache"
+    cache_dir.mkdir()
+    monkeypatch.setattr(split, "_verdict", lambda part, conn: os._exit(3))
+    with pytest.raises(sqlite3.OperationalError, match="stopped unexpectedly"):
+        build.build_index(source, cache_dir / "x.sqlite")
+    assert list(cache_dir.iterdir()) == []
+
+
+def test_meanwhile_gives_what_either_side_raised(tmp_path: Path) -> None:
+    db = sqlite3.connect(tmp_path / "x.sqlite", check_same_thread=False)
+    db.execute("CREATE TABLE t (x)")
+    ran: list[str] = []
+
+    def fails(db: sqlite3.Connection) -> None:
+        db.execute("INSERT INTO missing VALUES (1)")
+
+    with pytest.raises(sqlite3.OperationalError, match="no such table"):
+        builder_module.meanwhile(db, fails, lambda: ran.append("here"))
+    assert ran == ["here"]  # this side ran to its end first
+    assert builder_module.meanwhile(db, lambda db: None, lambda: 42) == 42
+
+    endless = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT max(i) FROM n"
+
+    def late(db: sqlite3.Connection) -> None:  # begun only after this side failed
+        time.sleep(0.3)
+        db.execute(endless).fetchone()
+
+    for sql in (lambda db: db.execute(endless).fetchone(), late):
+        started = time.monotonic()
+        with pytest.raises(KeyError):  # this side's failure stops the statement at once
+            builder_module.meanwhile(db, sql, lambda: {}["x"])
+        assert time.monotonic() - started < 10
+        assert threading.active_count() == 1  # no thread left behind
+    db.close()
+
+
 def test_the_part_is_named_for_the_sweep(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[str] = []
     real = split._Part.join
 
-    def join(self: Any, builder: Any, first: int | None = None) -> Any:
+    def join(self: Any, builder: Any, shift: int = 0) -> Any:
         seen.append(self.path.name)
-        return real(self, builder, first)
+        return real(self, builder, shift)
 
     monkeypatch.setattr(split._Part, "join", join)
     build.build_index(_write(tmp_path, _many(10), ".json"), tmp_path / "x.sqlite")

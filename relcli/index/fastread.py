@@ -135,13 +135,16 @@ def read_lines(
     ends: bool = True,
     on_block: Callable[[int], None] | None = None,
     bom: bool = True,
+    first_line: int = 0,
+    first_position: int = 0,
 ) -> Iterator[Batch | Item]:
     """A JSON Lines file, given as blocks of its bytes: its event lines in vetted runs, every
     other line as the items ``datastream.stream_jsonl`` gives. ``GiveUp`` at the first line
     that is not JSON or an event that is not vouched for. ``counts`` (records per array) is
     filled as lines are read; ``ends``: the items that end the arrays last (a part of a file,
     ``split``, leaves them out); ``on_block``: called with the bytes read so far; ``bom``: the
-    blocks begin the file, so a byte order mark there is skipped.
+    blocks begin the file, so a byte order mark there is skipped; ``first_line``: the lines
+    before the blocks, ``first_position``: the events before them (a part of a file, ``split``).
 
     Runs of event lines are decoded by msgspec in one call (``decode_lines``); a run holding
     anything else (a blank line, an actor, a quote) is read line by line.
@@ -150,7 +153,7 @@ def read_lines(
     events: list[TypedEvent] = []
     texts: list[str] = []
     numbers: list[int] = []
-    position = number = 0
+    position, number = first_position, first_line
 
     def batch() -> Batch:
         nonlocal events, texts, numbers, position
@@ -197,8 +200,8 @@ def read_lines(
                     yield batch()
     if events:
         yield batch()
-    counts["events"] = position
-    counts["lines"] = number
+    counts["events"] = position - first_position
+    counts["lines"] = number - first_line
     if ends:
         yield from (ArrayEnd(array) for array in ARRAYS)
 

@@ -75,6 +75,7 @@ def read_json(path: Path, builder: Builder, progress: Callable[[int], None]) -> 
             builder.add_batch(batch)
             _drop(mapped)
         child.join(builder)
+        builder.merge(alongside=lambda: child.verdict(builder))
 
 
 def read_jsonl(path: Path, builder: Builder, progress: Callable[[int], None]) -> None:
@@ -82,8 +83,11 @@ def read_jsonl(path: Path, builder: Builder, progress: Callable[[int], None]) ->
     size = path.stat().st_size
     with path.open("rb") as handle, _mapped(handle) as mapped:
         cut = mapped.find(b"\n", size // 2) + 1
-    if cut <= 0:  # one long line: nothing to share
-        cut = size
+        if cut <= 0:  # one long line: nothing to share
+            cut = size
+        lines_before = _count_lines(mapped, cut)
+        guess = lines_before - _lines_before_events(mapped, cut)
+        _drop(mapped)
 
     def second_half(part: Builder) -> dict[str, Any]:
         counts = dict.fromkeys(ARRAYS, 0)
@@ -91,11 +95,15 @@ def read_jsonl(path: Path, builder: Builder, progress: Callable[[int], None]) ->
         with path.open("rb") as lines:
             lines.seek(cut)
             blocks = fastread.blocks_of(lines)
-            for found in fastread.read_lines(blocks, RUN, counts=counts, ends=False, bom=False):
-                if isinstance(found, Batch):
-                    part.add_batch(found)
+            found = fastread.read_lines(
+                blocks, RUN, counts=counts, ends=False, bom=False,
+                first_line=lines_before, first_position=guess,
+            )  # fmt: skip
+            for each in found:
+                if isinstance(each, Batch):
+                    part.add_batch(each)
                 else:
-                    items.append(found)
+                    items.append(each)
         return {"items": items, "lines": part.lines.get("events", array("q")).tobytes()}
 
     child = _Part.start(path, builder, second_half)
@@ -104,19 +112,44 @@ def read_jsonl(path: Path, builder: Builder, progress: Callable[[int], None]) ->
         blocks = fastread.blocks_of(handle, cut)
         shown = lambda done: progress(done * 2)  # noqa: E731 (the other half runs meanwhile)
         builder.add_all(fastread.read_lines(blocks, RUN, counts=counts, ends=False, on_block=shown))
-    summary = child.join(builder, first=counts["events"])
-    shift = counts["lines"]
-    lines = builder.lines.setdefault("events", array("q"))
-    lines.extend(n + shift for n in array("q", summary["lines"]))
-    for item in summary["items"]:  # records other than events, numbered after this half's
-        if isinstance(item, Element):
-            assert item.line is not None
-            item = item._replace(index=item.index + counts[item.array], line=item.line + shift)
-        elif hasattr(item, "line"):
-            item = item._replace(line=item.line + shift)  # type: ignore[union-attr]
-        builder.add(item)
+    # The child numbered its events from the guess: if it was right, its rows are copied in as
+    # they are (0.3 s less on a million events), else shifted to their place.
+    summary = child.join(builder, shift=counts["events"] - guess)
+
+    def settle() -> None:  # while the child's rows are copied in
+        builder.lines.setdefault("events", array("q")).frombytes(summary["lines"])
+        for item in summary["items"]:  # records other than events, numbered after this half's
+            if isinstance(item, Element):
+                item = item._replace(index=item.index + counts[item.array])
+            builder.add(item)
+        child.verdict(builder)
+
+    builder.merge(alongside=settle)
     for name in ARRAYS:
         builder.add(ArrayEnd(name))
+
+
+_BLOCK = 1 << 22
+_EVENT_LINE = (b'"type": "event"', b'"type":"event"')  # as relcli and most writers put it
+
+
+def _count_lines(mapped: mmap.mmap, stop: int) -> int:
+    """The lines of the file up to byte ``stop`` (the end of one): 0.09 s for 200 MB."""
+    return sum(mapped[at : min(at + _BLOCK, stop)].count(b"\n") for at in range(0, stop, _BLOCK))
+
+
+def _lines_before_events(mapped: mmap.mmap, stop: int, most: int = 1 << 16) -> int:
+    """The lines before the first event line (at most ``most`` looked at). A data file's usual
+    layout has its meta, actors and treaties first, then its events: the lines of the first
+    half but these are then its events, the position the second half's events start at."""
+    start = 0
+    for seen in range(most):
+        end = mapped.find(b"\n", start, stop)
+        line = mapped[start : stop if end < 0 else end]
+        if end < 0 or any(mark in line for mark in _EVENT_LINE):
+            return seen
+        start = end + 1
+    return most
 
 
 @contextlib.contextmanager
@@ -175,33 +208,53 @@ class _Part:
         child_conn.close()
         return part
 
-    def join(self, builder: Builder, first: int | None = None) -> dict[str, Any]:
-        """Wait for the child; take in what it found. ``first``: the position its events
-        start at (JSON Lines: known only now), else they were numbered in the whole file."""
+    def join(self, builder: Builder, shift: int = 0) -> dict[str, Any]:
+        """Wait for the child's part; take in what it found, and send it this half's hashes
+        to check for repeats while the part is copied in (``verdict`` has its word).
+        ``shift``: how far the positions it gave its events are from their place in the whole
+        file (JSON Lines: known only now)."""
         try:
             reply = pickle.loads(self.conn.recv_bytes())
         except (OSError, EOFError):
             reply = ("failed", "index reader stopped unexpectedly")
-        self.conn.close()
-        self.process.join()
-        builder.part = None
-        if reply[0] == "give up":
-            raise GiveUp
         if reply[0] != "ok":
+            self._end(builder)
+            if reply[0] == "give up":
+                raise GiveUp
             import sqlite3
 
             raise sqlite3.OperationalError(reply[1])
+        own = (builder.id_hashes.tobytes(), builder.title_hashes.tobytes())
+        with contextlib.suppress(OSError):  # the child died: ``verdict`` says so
+            self.conn.send_bytes(pickle.dumps(own, protocol=pickle.HIGHEST_PROTOCOL))
         summary: dict[str, Any] = reply[1]
-        builder.parts[-1] = (self.path, first or 0)
-        ids, titles = array("q", summary["ids"]), array("q", summary["titles"])
-        if builder.repeats_possible(ids, titles):
-            raise GiveUp
-        builder.take_part(ids, titles)
+        builder.parts[-1] = (self.path, shift)
+        builder.take_part(array("q", summary["ids"]), array("q", summary["titles"]))
         builder.actor_refs |= summary["actor_refs"]
         builder.treaty_refs |= summary["treaty_refs"]
         builder.count += summary["count"]
         builder.span = max(builder.span, summary["span"])
         return summary
+
+    def verdict(self, builder: Builder) -> None:
+        """The child's word on repeats (``_verdict``): ``GiveUp`` if two events may share an
+        id, or a date and title."""
+        try:
+            word = self.conn.recv_bytes()
+        except (OSError, EOFError):
+            word = b"index reader stopped unexpectedly"
+        self._end(builder)
+        if word == b"give up":
+            raise GiveUp
+        if word != b"ok":
+            import sqlite3
+
+            raise sqlite3.OperationalError(word.decode(errors="replace"))
+
+    def _end(self, builder: Builder) -> None:
+        self.conn.close()
+        self.process.join()
+        builder.part = None
 
     def abort(self) -> None:
         with contextlib.suppress(Exception):
@@ -234,8 +287,6 @@ def _child(
         part.direct = part.quick = True
         try:
             summary = work(part)
-            if part.repeats_possible():  # within this half: the other half checks across
-                raise GiveUp
             if part.writer is not None:
                 part.writer.close()
             _write_links(part)
@@ -259,8 +310,28 @@ def _child(
         reply = ("failed", f"index reader failed: {exc}")
     try:
         conn.send_bytes(pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
+        if reply[0] == "ok":  # while the parent copies this part in
+            conn.send_bytes(_verdict(part, conn))
     finally:
         os._exit(0)
+
+
+def _verdict(part: Builder, conn: Any) -> bytes:
+    """Whether two events may share an id, or a date and title (their hashes do), in this half
+    or across the halves (the parent sends its hashes): ``give up`` if so, and the parent reads
+    the file the plain way, which says which. One set at a time: a million events' two sets
+    held at once cost ~100 MB more at the peak."""
+    theirs = None
+    for n, own in enumerate((part.id_hashes, part.title_hashes)):
+        seen = set(own)
+        if len(seen) != len(own):
+            return b"give up"
+        if theirs is None:
+            theirs = pickle.loads(conn.recv_bytes())
+        if not seen.isdisjoint(array("q", theirs[n])):
+            return b"give up"
+        del seen
+    return b"ok"
 
 
 def _write_links(part: Builder) -> None:
