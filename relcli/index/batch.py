@@ -33,14 +33,16 @@ class GiveUp(Exception):
     """The fast way met something it does not vouch for: read the file the plain way."""
 
 
-class TypedSource(msgspec.Struct, forbid_unknown_fields=True):
+# gc=False: untracked by the cyclic collector (no cycles through them), so a million of them
+# are made and freed ~5% faster.
+class TypedSource(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     title: str
     url: str
     publisher: str | None = None
     published: str | None = None
 
 
-class TypedEvent(msgspec.Struct, forbid_unknown_fields=True):
+class TypedEvent(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     """An event whose keys, types and closed vocabularies msgspec has checked (``model``'s
     ``EVENT_KEYS``, ``EVENT_REQUIRED``, ``vocabulary``; a test holds them equal)."""
 

@@ -311,6 +311,8 @@ def _child(
     try:
         conn.send_bytes(pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
         if reply[0] == "ok":  # while the parent copies this part in
+            del reply, summary  # sent: less memory at the peak
+            part.lines, part.treaty_links = {}, []
             conn.send_bytes(_verdict(part, conn))
     finally:
         os._exit(0)
