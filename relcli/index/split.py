@@ -6,12 +6,15 @@ Here the file is cut in two instead (a JSON document between two events, JSON Li
 two lines): this process reads the first half with its ``Builder``, a forked child the second
 with its own, each checking its events and writing them into its own database (``direct``:
 nothing crosses a pipe but a summary at the end). The child's database is then copied in after
-this one's events (``Builder.finish``), and the checks of the whole file run as ever.
+this one's events (``Builder.merge``), and the checks of the whole file run as ever. A JSON
+Lines child does not know where its events start until this half is read: it numbers them from
+a guess, right for the usual layout, and its rows are shifted only if the guess was wrong.
 
 Neither side keeps a set of ids or titles: both note hashes (``quick``), and if any two are
-equal the file is read again the plain way, whose messages say which records repeat. The file
-is memory-mapped and its pages dropped from both processes as they are read, so memory stays
-near what the events being checked need, whatever the size of the file.
+equal the file is read again the plain way, whose messages say which records repeat. The child
+compares the hashes of both halves while this process copies its rows in (``_verdict``). The
+file is memory-mapped and its pages dropped from both processes as they are read, so memory
+stays near what the events being checked need, whatever the size of the file.
 
 Only on Linux (fork is the platform's own way there); elsewhere ``build`` reads as before.
 """
