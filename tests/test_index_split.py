@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 import json
+import multiprocessing.context
 import os
 import random
+import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -242,6 +245,46 @@ def test_a_killed_builds_part_is_swept_away(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+def test_what_the_halves_send_each_other_may_fill_a_pipe(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    """Hashes one way and records the other, each more than the pipe holds, sent in an order
+    in which neither side waits for the other to read while it writes (a million events: 8 MB
+    of hashes, 3 MB of quotes). The pipe is made small here, as a big file's messages are."""
+    document = _many(12_000)  # ~95 KiB of hashes a half
+    quote = document["quotes"][0]
+    document["quotes"] += [{**quote, "id": f"many-{n}", "text": "x" * 200} for n in range(600)]
+    source = _write(tmp_path, document, suffix)
+    real_pipe = multiprocessing.context.BaseContext.Pipe
+
+    def small_pipe(self: Any, duplex: bool = True) -> Any:
+        ends = real_pipe(self, duplex)
+        for end in ends:
+            with socket.socket(fileno=os.dup(end.fileno())) as sock:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        return ends
+
+    monkeypatch.setattr(multiprocessing.context.BaseContext, "Pipe", small_pipe)
+
+    class Stuck(BaseException):  # not an OSError, which the pipe's writer may take in its stride
+        pass
+
+    def stuck(signum: int, frame: Any) -> None:
+        raise Stuck("the two halves wait for each other")
+
+    previous = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(30)
+    try:
+        assert _build(source, tmp_path / "split.sqlite", fast=True, monkeypatch=monkeypatch)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    _build(source, tmp_path / "plain.sqlite", fast=False, monkeypatch=monkeypatch)
+    assert _tables(tmp_path / "split.sqlite") == _tables(tmp_path / "plain.sqlite")
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
 def test_a_child_that_dies_checking_repeats_leaves_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
 ) -> None:
@@ -249,7 +292,7 @@ def test_a_child_that_dies_checking_repeats_leaves_nothing(
     source = _write(tmp_path, _many(500), suffix)
     cache_dir = tmp_path / "cache"
     cache_dir.mkdir()
-    monkeypatch.setattr(split, "_verdict", lambda part, conn: os._exit(3))
+    monkeypatch.setattr(split, "_verdict", lambda part, theirs: os._exit(3))
     with pytest.raises(sqlite3.OperationalError, match="stopped unexpectedly"):
         build.build_index(source, cache_dir / "x.sqlite")
     assert list(cache_dir.iterdir()) == []

@@ -121,7 +121,7 @@ def read_jsonl(path: Path, builder: Builder, progress: Callable[[int], None]) ->
 
     def settle() -> None:  # while the child's rows are copied in
         builder.lines.setdefault("events", array("q")).frombytes(summary["lines"])
-        for item in summary["items"]:  # records other than events, numbered after this half's
+        for item in child.records():  # other than events, numbered after this half's
             if isinstance(item, Element):
                 item = item._replace(index=item.index + counts[item.array])
             builder.add(item)
@@ -178,6 +178,7 @@ class _Part:
         self.path = path
         self.process = process
         self.conn = conn
+        self.taken = False  # whether ``records`` took the child's records
 
     @classmethod
     def start(
@@ -239,9 +240,22 @@ class _Part:
         builder.span = max(builder.span, summary["span"])
         return summary
 
+    def records(self) -> list[Item]:
+        """The records other than events the child read (sent after its summary: they are
+        taken in while its part is copied)."""
+        self.taken = True
+        try:
+            return pickle.loads(self.conn.recv_bytes())  # type: ignore[no-any-return]
+        except (OSError, EOFError):
+            import sqlite3
+
+            raise sqlite3.OperationalError("index reader stopped unexpectedly") from None
+
     def verdict(self, builder: Builder) -> None:
         """The child's word on repeats (``_verdict``): ``GiveUp`` if two events may share an
         id, or a date and title."""
+        if not self.taken:
+            self.records()
         try:
             word = self.conn.recv_bytes()
         except (OSError, EOFError):
@@ -312,28 +326,27 @@ def _child(
     except BaseException as exc:
         reply = ("failed", f"index reader failed: {exc}")
     try:
+        items = summary.pop("items", []) if reply[0] == "ok" else []
         conn.send_bytes(pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
-        if reply[0] == "ok":  # while the parent copies this part in
+        if reply[0] == "ok":  # the rest while the parent copies this part in
             del reply, summary  # sent: less memory at the peak
+            theirs = conn.recv_bytes()  # the parent's hashes: it sends them at once
+            conn.send_bytes(pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL))
+            del items
             part.lines, part.treaty_links = {}, []
-            conn.send_bytes(_verdict(part, conn))
+            conn.send_bytes(_verdict(part, pickle.loads(theirs)))
     finally:
         os._exit(0)
 
 
-def _verdict(part: Builder, conn: Any) -> bytes:
+def _verdict(part: Builder, theirs: tuple[bytes, bytes]) -> bytes:
     """Whether two events may share an id, or a date and title (their hashes do), in this half
-    or across the halves (the parent sends its hashes): ``give up`` if so, and the parent reads
-    the file the plain way, which says which. One set at a time: a million events' two sets
-    held at once cost ~100 MB more at the peak."""
-    theirs = None
-    for n, own in enumerate((part.id_hashes, part.title_hashes)):
+    or across the halves (``theirs``: the parent's id and title hashes): ``give up`` if so, and
+    the parent reads the file the plain way, which says which. One set at a time: a million
+    events' two sets held at once cost ~100 MB more at the peak."""
+    for own, other in zip((part.id_hashes, part.title_hashes), theirs, strict=True):
         seen = set(own)
-        if len(seen) != len(own):
-            return b"give up"
-        if theirs is None:
-            theirs = pickle.loads(conn.recv_bytes())
-        if not seen.isdisjoint(array("q", theirs[n])):
+        if len(seen) != len(own) or not seen.isdisjoint(array("q", other)):
             return b"give up"
         del seen
     return b"ok"
