@@ -13,8 +13,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from array import array as hashes
-from collections.abc import Callable, Iterable  # of 64-bit integers: hashes, line numbers
+from array import array as hashes  # of 64-bit integers: hashes, line numbers
+from collections.abc import Callable, Iterable
 from itertools import compress
 from operator import itemgetter
 from pathlib import Path
@@ -34,8 +34,8 @@ if TYPE_CHECKING:
     import sqlite3
 
 MAX_PROBLEMS = 100
-T = TypeVar("T")
 BATCH = 20_000
+T = TypeVar("T")
 
 
 class Builder:
