@@ -69,6 +69,14 @@ def _write(folder: Path, document: dict[str, Any], suffix: str) -> Path:
     return path
 
 
+def _both_ways(source: Path, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Index ``source`` the two-core way (asserting it was taken) and the plain way, and
+    assert the two indexes are the same."""
+    assert _build(source, folder / "split.sqlite", fast=True, monkeypatch=monkeypatch)
+    _build(source, folder / "plain.sqlite", fast=False, monkeypatch=monkeypatch)
+    assert _tables(folder / "split.sqlite") == _tables(folder / "plain.sqlite")
+
+
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -80,10 +88,7 @@ def test_split_and_plain_indexes_are_the_same(
     suffix: str,
 ) -> None:
     folder = tmp_path_factory.mktemp("split")
-    source = _write(folder, document, suffix)
-    assert _build(source, folder / "split.sqlite", fast=True, monkeypatch=monkeypatch)
-    _build(source, folder / "plain.sqlite", fast=False, monkeypatch=monkeypatch)
-    assert _tables(folder / "split.sqlite") == _tables(folder / "plain.sqlite")
+    _both_ways(_write(folder, document, suffix), folder, monkeypatch)
 
 
 @pytest.mark.parametrize("suffix", [".json", ".jsonl"])
@@ -102,11 +107,9 @@ def test_a_long_file_is_read_in_two_halves_into_one_index(
         return summary
 
     monkeypatch.setattr(split._Part, "join", join)
-    assert _build(source, tmp_path / "split.sqlite", fast=True, monkeypatch=monkeypatch)
-    _build(source, tmp_path / "plain.sqlite", fast=False, monkeypatch=monkeypatch)
+    _both_ways(source, tmp_path, monkeypatch)
     assert parts == [3007]  # both halves counted, once
     assert shifts == [0]  # JSON Lines: the second half's first position was guessed right
-    assert _tables(tmp_path / "split.sqlite") == _tables(tmp_path / "plain.sqlite")
     assert [p.name for p in tmp_path.iterdir() if ".relcli-" in p.name] == []
 
 
@@ -134,10 +137,8 @@ def test_second_half_numbered_from_a_wrong_guess(
         return real(self, builder, shift)
 
     monkeypatch.setattr(split._Part, "join", join)
-    assert _build(source, tmp_path / "split.sqlite", fast=True, monkeypatch=monkeypatch)
-    _build(source, tmp_path / "plain.sqlite", fast=False, monkeypatch=monkeypatch)
+    _both_ways(source, tmp_path, monkeypatch)
     assert shifts == [-extra.count("\n")]
-    assert _tables(tmp_path / "split.sqlite") == _tables(tmp_path / "plain.sqlite")
 
 
 def _refused_both_ways(source: Path, folder: Path, monkeypatch: pytest.MonkeyPatch) -> str:
@@ -276,12 +277,10 @@ def test_what_the_halves_send_each_other_may_fill_a_pipe(
     previous = signal.signal(signal.SIGALRM, stuck)
     signal.alarm(30)
     try:
-        assert _build(source, tmp_path / "split.sqlite", fast=True, monkeypatch=monkeypatch)
+        _both_ways(source, tmp_path, monkeypatch)
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
-    _build(source, tmp_path / "plain.sqlite", fast=False, monkeypatch=monkeypatch)
-    assert _tables(tmp_path / "split.sqlite") == _tables(tmp_path / "plain.sqlite")
 
 
 @pytest.mark.parametrize("suffix", [".json", ".jsonl"])
