@@ -322,7 +322,7 @@ class Builder:
 
     def merge(self, alongside: Callable[[], None] = lambda: None) -> None:
         """Close the writer, open the database and copy each part's events in (``split``),
-        while ``alongside`` runs in this thread."""
+        while ``alongside`` runs in this thread (a thread only if there is a part)."""
         if self.db is None:
             import sqlite3
 
@@ -331,7 +331,10 @@ class Builder:
                 writer.close()
             self.db = sqlite3.connect(self.temporary, check_same_thread=False)
             self.db.executescript(PRAGMAS + FINISHING)
-        meanwhile(self.db, self._merge_parts, alongside)
+        if self.parts:
+            meanwhile(self.db, self._merge_parts, alongside)
+        else:
+            alongside()
 
     def finish(self, fingerprint: tuple[Any, ...]) -> list[Problem]:
         """Check what needs the whole file; return the problems (the index is kept only if none)."""

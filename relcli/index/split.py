@@ -78,7 +78,7 @@ def read_json(path: Path, builder: Builder, progress: Callable[[int], None]) -> 
             builder.add_batch(batch)
             _drop(mapped)
         child.join(builder)
-        builder.merge(alongside=lambda: child.verdict(builder))
+        builder.merge(alongside=lambda: child.finish(builder, builder.add))
 
 
 def read_jsonl(path: Path, builder: Builder, progress: Callable[[int], None]) -> None:
@@ -119,15 +119,13 @@ def read_jsonl(path: Path, builder: Builder, progress: Callable[[int], None]) ->
     # they are (0.3 s less on a million events), else shifted to their place.
     summary = child.join(builder, shift=counts["events"] - guess)
 
-    def settle() -> None:  # while the child's rows are copied in
-        builder.lines.setdefault("events", array("q")).frombytes(summary["lines"])
-        for item in child.records():  # other than events, numbered after this half's
-            if isinstance(item, Element):
-                item = item._replace(index=item.index + counts[item.array])
-            builder.add(item)
-        child.verdict(builder)
+    def take(item: Item) -> None:  # a record other than an event, numbered after this half's
+        if isinstance(item, Element):
+            item = item._replace(index=item.index + counts[item.array])
+        builder.add(item)
 
-    builder.merge(alongside=settle)
+    builder.lines.setdefault("events", array("q")).frombytes(summary["lines"])
+    builder.merge(alongside=lambda: child.finish(builder, take))
     for name in ARRAYS:
         builder.add(ArrayEnd(name))
 
@@ -178,7 +176,6 @@ class _Part:
         self.path = path
         self.process = process
         self.conn = conn
-        self.taken = False  # whether ``records`` took the child's records
 
     @classmethod
     def start(
@@ -214,13 +211,13 @@ class _Part:
 
     def join(self, builder: Builder, shift: int = 0) -> dict[str, Any]:
         """Wait for the child's part; take in what it found, and send it this half's hashes
-        to check for repeats while the part is copied in (``verdict`` has its word).
+        to check for repeats while the part is copied in (``finish`` has its word).
         ``shift``: how far the positions it gave its events are from their place in the whole
         file (JSON Lines: known only now)."""
-        try:
-            reply = pickle.loads(self.conn.recv_bytes())
-        except (OSError, EOFError):
-            reply = ("failed", "index reader stopped unexpectedly")
+        message = self._receive()
+        reply = ("failed", "index reader stopped unexpectedly")
+        if message is not None:
+            reply = pickle.loads(message)
         if reply[0] != "ok":
             self._end(builder)
             if reply[0] == "give up":
@@ -229,7 +226,7 @@ class _Part:
 
             raise sqlite3.OperationalError(reply[1])
         own = (builder.id_hashes.tobytes(), builder.title_hashes.tobytes())
-        with contextlib.suppress(OSError):  # the child died: ``verdict`` says so
+        with contextlib.suppress(OSError):  # the child died: ``finish`` says so
             self.conn.send_bytes(pickle.dumps(own, protocol=pickle.HIGHEST_PROTOCOL))
         summary: dict[str, Any] = reply[1]
         builder.parts[-1] = (self.path, shift)
@@ -240,26 +237,16 @@ class _Part:
         builder.span = max(builder.span, summary["span"])
         return summary
 
-    def records(self) -> list[Item]:
-        """The records other than events the child read (sent after its summary: they are
-        taken in while its part is copied)."""
-        self.taken = True
-        try:
-            return pickle.loads(self.conn.recv_bytes())  # type: ignore[no-any-return]
-        except (OSError, EOFError):
-            import sqlite3
-
-            raise sqlite3.OperationalError("index reader stopped unexpectedly") from None
-
-    def verdict(self, builder: Builder) -> None:
-        """The child's word on repeats (``_verdict``): ``GiveUp`` if two events may share an
-        id, or a date and title."""
-        if not self.taken:
-            self.records()
-        try:
-            word = self.conn.recv_bytes()
-        except (OSError, EOFError):
-            word = b"index reader stopped unexpectedly"
+    def finish(self, builder: Builder, take: Callable[[Item], None]) -> None:
+        """What the child sends while its part is copied in: each record other than events it
+        read, given to ``take``, then its word on repeats (``_verdict``): ``GiveUp`` if two
+        events may share an id, or a date and title."""
+        word = b"index reader stopped unexpectedly"
+        records = self._receive()
+        if records is not None:
+            for record in pickle.loads(records):
+                take(record)  # while the child checks
+            word = self._receive() or word
         self._end(builder)
         if word == b"give up":
             raise GiveUp
@@ -267,6 +254,13 @@ class _Part:
             import sqlite3
 
             raise sqlite3.OperationalError(word.decode(errors="replace"))
+
+    def _receive(self) -> bytes | None:
+        """The child's next message; None if it is gone."""
+        try:
+            return self.conn.recv_bytes()  # type: ignore[no-any-return]
+        except (OSError, EOFError):
+            return None
 
     def _end(self, builder: Builder) -> None:
         self.conn.close()
