@@ -14,8 +14,9 @@ from __future__ import annotations
 import functools
 import heapq
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from .dates import DateRange, PartialDate
@@ -116,7 +117,9 @@ def _score(words: Sequence[str], phrase: str, fields: list[tuple[int, str]]) -> 
                 break
             found = folded[n]
             if found is None:
-                found = folded[n] = fold(text)
+                found = folded[n] = _fold_words(text)
+            if word not in found:  # what neither pattern can match: one C-level search
+                continue
             if whole.search(found):
                 best = max(best, 2 * weight)
             elif pattern.search(found):
@@ -124,12 +127,16 @@ def _score(words: Sequence[str], phrase: str, fields: list[tuple[int, str]]) -> 
         if best == 0:
             return 0
         total += best
-    if len(words) > 1 and any(
-        weight == TITLE and phrase in (folded[n] or fold(text))
-        for n, (weight, text) in enumerate(fields)
-    ):
+    if len(words) > 1 and any(weight == TITLE and phrase in fold(text) for weight, text in fields):
         total += PHRASE_BONUS
     return total
+
+
+def _fold_words(text: str) -> str:
+    """``fold`` for finding single words: plain ASCII only lower-cased, its spacing left as it
+    is (a word holds no space, and a pattern's bounds see any space alike): a third of the time
+    of ``fold``, which the phrase, spacing and all, still uses."""
+    return text.lower() if text.isascii() else fold(text)
 
 
 def _narrowing(dataset: Records, words: Sequence[str]) -> list[list[tuple[str, str]]]:
@@ -225,18 +232,84 @@ def ranked(
     words = query_words(text)
     if not words:
         return [], 0 if count or limit is None else None
-    phrase = " ".join(words)
-    dated = start is not None or end is not None or bool(periods)
-    events: list[Hit] = []
+    hits: list[Hit] = []
     total = 0
     if "event" in types:
-        selection = Selection(
-            after=start.start if start else None,
-            before=end.end if end else None,
-            periods=tuple(periods),
-        )
-        events, total = _event_hits(dataset, words, selection, limit, count)
-    hits = list(events)
+        selection = _selection(start, end, periods)
+        hits, total = _event_hits(dataset, words, selection, limit, count)
+    others = _other_hits(dataset, words, types, start, end, periods)
+    hits += others
+    total += len(others)
+    hits.sort(key=_rank)
+    known = count or limit is None  # without a limit, every event was weighed
+    return (hits[:limit] if limit is not None else hits), (total if known else None)
+
+
+RankedText = tuple[int, tuple[date, int], str, str]  # see ``Records.event_json_ranked``
+
+
+def ranked_texts(
+    dataset: Records,
+    text: str,
+    types: Sequence[str] = TYPES,
+    *,
+    start: DateRange | None = None,
+    end: DateRange | None = None,
+    periods: Sequence[DateRange] = (),
+) -> Iterator[Hit | RankedText] | None:
+    """Every match, in ``ranked``'s order, each event hit as the dataset keeps its JSON text:
+    (score, its date's ``sort_key``, id, text); any other hit a ``Hit``. None where that cannot
+    be (the dataset keeps no texts, no events are asked for, no words): ``ranked`` instead. For
+    ``search --all`` of a big file: a half million hits are never held as records at once."""
+    words = query_words(text)
+    if "event" not in types or not words:
+        return None
+    phrase = " ".join(words)
+    names = {a.id: a.name for a in dataset.actors}
+    events = dataset.event_json_ranked(
+        _selection(start, end, periods),
+        _narrowing(dataset, words),
+        lambda event: _score(words, phrase, _event_fields(names, event)),
+    )
+    if events is None:
+        return None
+    others = sorted(_other_hits(dataset, words, types, start, end, periods), key=_rank)
+    return heapq.merge(events, others, key=_rank)
+
+
+UNDATED = (PartialDate(9999).start, 9)  # a hit without a date ranks after its equals
+
+
+def _rank(hit: Hit | RankedText) -> tuple[int, tuple[date, int], str]:
+    """Best first; equal scores oldest first, then by id."""
+    if type(hit) is tuple:
+        return -hit[0], hit[1], hit[2]
+    assert isinstance(hit, Hit)
+    return -hit.score, hit.date.sort_key() if hit.date else UNDATED, hit.id
+
+
+def _selection(
+    start: DateRange | None, end: DateRange | None, periods: Sequence[DateRange]
+) -> Selection:
+    return Selection(
+        after=start.start if start else None,
+        before=end.end if end else None,
+        periods=tuple(periods),
+    )
+
+
+def _other_hits(
+    dataset: Records,
+    words: Sequence[str],
+    types: Sequence[str],
+    start: DateRange | None,
+    end: DateRange | None,
+    periods: Sequence[DateRange],
+) -> list[Hit]:
+    """The hits of the small tables (treaties, quotes, actors, eras) of these types."""
+    phrase = " ".join(words)
+    dated = start is not None or end is not None or bool(periods)
+    hits = []
     for kind, record in _candidates(dataset, types):
         if dated and not _in_period(record, start, end, periods):
             continue
@@ -244,16 +317,18 @@ def ranked(
         if score:
             title, when = _title_and_date(record)
             hits.append(Hit(kind, record, score, title, when))  # type: ignore[arg-type]
-    total += len(hits) - len(events)
-    hits.sort(
-        key=lambda h: (
-            -h.score,
-            h.date.sort_key() if h.date else (PartialDate(9999).start, 9),
-            h.id,
-        )
-    )
-    known = count or limit is None  # without a limit, every event was weighed
-    return (hits[:limit] if limit is not None else hits), (total if known else None)
+    return hits
+
+
+def _every_event_hit(
+    dataset: Records, words: Sequence[str], selection: Selection
+) -> list[tuple[int, Any]]:
+    """The score and key of every event holding every word, in no order."""
+    phrase = " ".join(words)
+    names = {a.id: a.name for a in dataset.actors}
+    texts = dataset.event_texts(selection, _narrowing(dataset, words), False)
+    weighed = ((_score(words, phrase, _event_fields(names, event)), key) for key, event in texts)
+    return [hit for hit in weighed if hit[0]]
 
 
 def _event_hits(
@@ -263,7 +338,8 @@ def _event_hits(
     limit: int | None,
     count: bool,
 ) -> tuple[list[Hit], int]:
-    """The best ``limit`` events (all, without one) holding every word, and how many do.
+    """The best ``limit`` events (all, in no order, without one) holding every word, and how
+    many do.
 
     The events come in chronological order, so of two that score alike the one met first
     ranks first: an event can only displace the worst kept by scoring more. Each is first
@@ -271,16 +347,22 @@ def _event_hits(
     displace one are scored, and once every kept one has the highest score possible, no
     later event can rank (unless ``count`` asks for them all).
     """
+    if limit is None:
+        scored = _every_event_hit(dataset, words, selection)
+        found = dataset.events_at([key for _, key in scored])
+        every = [
+            Hit("event", e, s, e.title, e.date) for (s, _), e in zip(scored, found, strict=True)
+        ]
+        return every, len(every)
     phrase = " ".join(words)
     names = {a.id: a.name for a in dataset.actors}
     folded_names = {a: fold(n) for a, n in names.items()}
     best = 2 * TITLE * len(words) + (PHRASE_BONUS if len(words) > 1 else 0)
     kept: list[tuple[int, int, Any]] = []  # (score, -order, key): a min-heap, the worst first
     total = 0
-    # Without a limit every event is kept and ``ranked`` sorts them all: any order will do.
-    texts = dataset.event_texts(selection, _narrowing(dataset, words), limit is not None)
+    texts = dataset.event_texts(selection, _narrowing(dataset, words))
     for order, (key, event) in enumerate(texts):
-        full = limit is not None and len(kept) >= limit
+        full = len(kept) >= limit
         if full and not count:
             if kept[0][0] >= best:
                 break

@@ -65,10 +65,25 @@ def test_engines_rank_alike(
             hits, total = search.ranked(dataset, text, types, limit, start=start, count=count)
             assert _ranked(hits) == _ranked(expected)
             assert total == (len(everything) if count or limit is None else None)
+        texts = search.ranked_texts(dataset, text, types, start=start)
         if mode == "never":
             in_memory = _ranked(everything)
+            assert texts is None  # no texts kept: ``ranked`` builds the records
         else:
             assert _ranked(everything) == in_memory
+            if "event" in types and search.query_words(text):
+                assert texts is not None
+                assert [_ranked_text(hit) for hit in texts] == in_memory
+
+
+def _ranked_text(hit: Any) -> tuple[str, str, int]:
+    """``_ranked`` of one of ``ranked_texts``' hits: an event as its text, or a ``Hit``."""
+    if isinstance(hit, search.Hit):
+        return hit.type, hit.id, hit.score
+    score, date_key, event_id, text = hit
+    record = json.loads(text)
+    assert record["id"] == event_id and PartialDate.parse(record["date"]).sort_key() == date_key
+    return "event", event_id, score
 
 
 def _many(tmp_path: Path) -> Path:
@@ -106,6 +121,16 @@ CASES = [
     ["search", "treaty", "--json"],
     ["search", "treaty", "--all", "--json"],
     ["search", "treaty", "--all", "--limit", "2"],
+    ["search", "treaty", "--all", "--format", "jsonl"],
+    ["search", "treaty talks", "--all", "--json"],
+    ["search", "treaty", "--all", "--type", "event", "--type", "actor", "--format", "jsonl"],
+    ["search", "treaty", "--all", "--type", "actor", "--json"],
+    ["search", "договор", "--all", "--json"],
+    ["search", "treaty", "--all", "--from", "2005", "--to", "2008", "--json"],
+    ["search", "treaty", "--all", "--from", "2100", "--format", "jsonl"],
+    ["search", "treaty", "--all", "--json", "--fields", "id,score"],
+    ["search", "treaty", "--all", "--json", "--jq", ".[0].id"],
+    ["search", "treaty", "--all", "--format", "csv"],
     ["search", "treaty talks", "--limit", "3", "--json"],
     ["search", "tréaty", "--limit", "4", "--type", "event", "--json"],
     ["search", "договор", "--limit", "2", "--json"],
@@ -215,3 +240,62 @@ def test_every_kind_of_record_gives_its_fields_weightiest_first() -> None:
     for record in records:
         weights = [weight for weight, _ in search._fields(dataset, record)]
         assert weights == sorted(weights, reverse=True), type(record).__name__
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_every_hit_of_an_index_is_written_from_its_text_as_the_records_write_it(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    fmt: str,
+) -> None:
+    """``search --all`` of an index writes each event from its stored text (``render.stored``),
+    a run at a time; what msgspec refuses goes through the records and ``json``: both give the
+    text the records give, hits of other kinds (an actor, a quote) in their places."""
+    from relcli.render import stored
+
+    path = _many(tmp_path)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["quotes"] = [
+        {
+            "id": "q1",
+            "speaker": "a",
+            "date": "2005-05",
+            "text": "A treaty is a treaty.",
+            "context": "Talks",
+            "sources": [{"title": "S", "url": "https://example.org/s"}],
+        }
+    ]
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    args = ["--data", str(path), "search", "treaty", "--all", "--format", fmt]
+    texts = []
+    for mode, refused in (("never", False), ("always", False), ("always", True)):
+        monkeypatch.setenv("RELCLI_INDEX", mode)
+        if refused:
+            monkeypatch.setattr(stored, "_many", lambda *_: None)
+        monkeypatch.setattr(stored, "AT_ONCE", 7)  # runs of 7 hits, the first alone
+        capsys.readouterr()
+        assert main(args) == 0
+        texts.append(capsys.readouterr().out)
+    assert texts[0] == texts[1] == texts[2]
+    hits = [json.loads(line) for line in texts[0].splitlines()] if fmt == "jsonl" else None
+    hits = hits or json.loads(texts[0])
+    assert {hit["type"] for hit in hits} == {"event", "actor", "quote"}
+    assert len(hits) == 32
+
+
+def test_what_weighing_raises_in_sql_is_raised_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite calls the search's weighing for each row: an error in it surfaces as itself,
+    not as SQLite's "user-defined function raised exception"."""
+    dataset = _load(_many(tmp_path), "always")
+
+    def broken(*_: Any) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(search, "_event_fields", broken)
+    texts = search.ranked_texts(dataset, "treaty")
+    assert texts is not None
+    with pytest.raises(KeyboardInterrupt):
+        next(iter(texts))

@@ -255,6 +255,21 @@ def search(
     dataset = state_of(ctx).dataset
     types = tuple(dict.fromkeys(_search_type(t) for t in kind)) if kind else searching.TYPES
     out = Output(fmt, as_json, fields, jq, short, csv_raw)
+    name = out.format_name
+    if every and name in ("json", "jsonl") and fields is None and jq is None and not csv_raw:
+        ranked = searching.ranked_texts(
+            dataset,
+            text,
+            types,
+            start=period[0],
+            end=period[1],
+            periods=during_ranges(dataset, during),
+        )
+        if ranked is not None:  # a big file's index: the events' JSON, hit by hit (render.stored)
+            from ..render import stored
+
+            stream(stored.search_hits(ranked, lines=name == "jsonl"))
+            return
     hits, total = searching.ranked(
         dataset,
         text,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 from collections import Counter
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import date
 from operator import itemgetter
 from pathlib import Path
@@ -30,7 +30,8 @@ from ..model import (
     TextSearch,
     Treaty,
 )
-from . import halves, sql
+from . import halves, ranking, sql
+from .byid import EventsById
 from .decoding import decode as _decode
 from .decoding import text_decoder as _text_decoder
 
@@ -51,7 +52,7 @@ class IndexedDataset:
         self.path = path
         (meta,) = db.execute("SELECT value FROM meta WHERE key = 'meta'").fetchone()
         self.meta = json.loads(meta)
-        self.event_by_id = _EventsById(self)
+        self.event_by_id = EventsById(db)
         self.halves = halves.Halves(db, self.event_count)
         self._all: tuple[Event, ...] | None = None
         self.schema_version = SCHEMA_VERSION
@@ -298,6 +299,19 @@ class IndexedDataset:
             found.update((pos, Event.from_json(_decode(body))) for pos, body in bodies.items())
         return [found[key] for key in keys]
 
+    def event_json_ranked(
+        self,
+        selection: Selection,
+        any_of: Sequence[Sequence[tuple[str, str]]],
+        weigh: Callable[[Any], int],
+    ) -> Iterator[tuple[int, tuple[date, int], str, str]]:
+        """See ``model.Records``: weighed and ordered in SQL (``index.ranking``)."""
+        where, params = sql.selection_where(selection)
+        narrowed, values = sql.any_of_where(any_of)
+        rows = self._rows(selection, where + narrowed)
+        weighed = ranking.Weighed(weigh, _text_decoder())
+        return ranking.ranked(self.db, rows, params + values, weighed)
+
     def _bodies_at(self, run: Sequence[int]) -> dict[int, str]:
         """The JSON of the events at these positions (a run of at most ``_RUN``)."""
         marks = ",".join("?" * len(run))
@@ -472,28 +486,3 @@ class IndexedDataset:
 
 
 _RUN = 500  # rows read at once by their positions
-
-
-class _EventsById:
-    """``dataset.event_by_id`` for an index: looks events up in SQL, one at a time."""
-
-    def __init__(self, dataset: IndexedDataset) -> None:
-        self.dataset = dataset
-
-    def get(self, key: str, default: Event | None = None) -> Event | None:
-        row = self.dataset.db.execute(
-            "SELECT body FROM events WHERE id = ? LIMIT 1", (key,)
-        ).fetchone()
-        return Event.from_json(_decode(row[0])) if row else default
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and self.get(key) is not None
-
-    def __getitem__(self, key: str) -> Event:
-        found = self.get(key)
-        if found is None:
-            raise KeyError(key)
-        return found
-
-    def __iter__(self) -> Iterator[str]:
-        return (row[0] for row in self.dataset.db.execute("SELECT id FROM events ORDER BY pos"))

@@ -9,7 +9,7 @@ engine questions (``candidates``, ``count_overlapping``...) in Python; and
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any, Protocol, TypeVar
 
@@ -138,6 +138,17 @@ class Records(Protocol):
         (newest first with ``reverse``) — or None if this engine keeps no JSON texts (build
         the events instead). The texts are the events as the data file gave them: valid, keys
         in any order, any spacing."""
+        ...
+
+    def event_json_ranked(
+        self,
+        selection: Selection,
+        any_of: Sequence[Sequence[tuple[str, str]]],
+        weigh: Callable[[EventText], int],
+    ) -> Iterable[tuple[int, tuple[date, int], str, str]] | None:
+        """The events ``selection`` accepts that ``weigh`` scores above 0, as (score, their
+        date's ``sort_key``, id, JSON text as in ``event_json``): best first, then by date and
+        id; ``any_of`` narrows as in ``event_texts``. None if this engine keeps no JSON texts."""
         ...
 
     def record_texts(self, kind: str) -> Mapping[str, str]:
@@ -374,6 +385,10 @@ class Dataset:
 
     def event_json(self, selection: Selection, reverse: bool = False) -> None:
         """See ``Records``: the events in memory are records, not texts."""
+        return None
+
+    def event_json_ranked(self, *_: Any) -> None:
+        """See ``Records``: as ``event_json``."""
         return None
 
     def events_naming_treaty(self, treaty_id: str, also: Collection[str]) -> list[Event]:

@@ -243,17 +243,7 @@ def to_json(document: Document, record: Callable[[Any], Any] = _as_json) -> Any:
         body["linked_quotes"] = [record(q) for q in document.quotes]
         return body
     if isinstance(document, SearchResults):
-        return [
-            {
-                "type": hit.type,
-                "id": hit.id,
-                "score": hit.score,
-                "date": hit.date.iso() if hit.date else None,
-                "title": hit.title,
-                "record": record(hit.record),
-            }
-            for hit in document.hits
-        ]
+        return [hit_json(hit, record) for hit in document.hits]
     if isinstance(document, DayView):
         return [entry.to_json() for entry in document.entries]
     if isinstance(document, Vocabulary):
@@ -268,6 +258,18 @@ def to_json(document: Document, record: Callable[[Any], Any] = _as_json) -> Any:
     body = document.event.to_json()
     body["linked_quotes"] = [record(q) for q in document.quotes]
     return body
+
+
+def hit_json(hit: Any, record: Callable[[Any], Any] = _as_json) -> dict[str, Any]:
+    """A search hit (``search.Hit``) in ``search --json``: these keys, then the record whole."""
+    return {
+        "type": hit.type,
+        "id": hit.id,
+        "score": hit.score,
+        "date": hit.date.iso() if hit.date else None,
+        "title": hit.title,
+        "record": record(hit.record),
+    }
 
 
 def _treaty_json(treaty: Treaty) -> dict[str, Any]:

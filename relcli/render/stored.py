@@ -158,3 +158,73 @@ def canonical_array(texts: Iterable[str], depth: int) -> Iterator[str]:
         yield opening + _indented(run, depth)
         opening = ",\n"
     yield "[]" if opening.startswith("[") else "\n" + "  " * depth + "]"
+
+
+class _Hit(msgspec.Struct):
+    """A search hit of an event: ``render.hit_json``'s keys in its order."""
+
+    type: str
+    id: str
+    score: int
+    date: str
+    title: str
+    record: _Event
+
+
+def search_hits(hits: Iterable[Any], lines: bool = False) -> Iterator[str]:
+    """``search --json`` (``--format jsonl`` with ``lines``) of ``search.ranked_texts``'s hits,
+    a run at a time: each event's record from its text, as ``json_array`` writes it; the text
+    is the one ``render.json`` (``render.jsonl``) writes of the same hits (a test holds them
+    equal), without the records built or all held at once."""
+    opening = "[\n"
+    for run in _runs(hits):
+        text = escape_json_controls(_hits_text(run, lines))
+        if lines:
+            yield text
+        else:
+            yield opening + text
+            opening = ",\n"
+    if not lines:
+        yield "[]\n" if opening.startswith("[") else "\n]\n"
+
+
+def _hits_text(run: list[Any], lines: bool) -> str:
+    """A run of hits: compact lines, or the items of an indented array without its brackets."""
+    from . import hit_json
+
+    events = _many([hit[3] for hit in run if type(hit) is tuple])
+    if events is not None:
+        found = iter(events)
+        values: list[Any] = []
+        for hit in run:
+            if type(hit) is tuple:
+                event = next(found)
+                values.append(_Hit("event", event.id, hit[0], event.date, event.title, event))
+            else:
+                values.append(hit_json(hit))
+        try:
+            if lines:
+                return _encoder.encode_lines(values).decode("utf-8")
+            return msgspec.json.format(_encode(values), indent=2).decode("utf-8")[2:-2]
+        except (msgspec.EncodeError, UnicodeEncodeError):
+            pass
+    # What msgspec refuses (a lone surrogate), the records and ``json`` still write.
+    values = [_event_hit(hit[0], hit[3]) if type(hit) is tuple else hit_json(hit) for hit in run]
+    if lines:
+        encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        return "".join(encode(value) + "\n" for value in values)
+    return json.dumps(values, ensure_ascii=False, indent=2)[2:-2]
+
+
+def _event_hit(score: int, text: str) -> dict[str, Any]:
+    from ..model import Event
+
+    record = Event.from_json(json.loads(text)).to_json()
+    return {
+        "type": "event",
+        "id": record["id"],
+        "score": score,
+        "date": record["date"],
+        "title": record["title"],
+        "record": record,
+    }
