@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from relcli import query, search, stats, store
@@ -359,3 +359,12 @@ def test_svg_escapes_title() -> None:
     text = stats_chart(stats.compute(list(DATASET.events)), "<script>&")
     assert "<script>" not in text and "&lt;script&gt;&amp;" in text
     ET.fromstring(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_ascii_folds_keeping_its_length_as_each_character_folds(text: str) -> None:
+    """An ASCII text is folded for highlighting in one pass: the same as folding each
+    character (a space for what ``str.isspace`` holds, ``fold`` for the rest)."""
+    by_character = "".join(" " if ch.isspace() else search.fold(ch) or " " for ch in text)
+    assert search._fold_keep_length(text) == by_character

@@ -67,10 +67,11 @@ def test_engines_rank_alike(
             assert total == (len(everything) if count or limit is None else None)
         texts = search.ranked_texts(dataset, text, types, start=start)
         if mode == "never":
-            in_memory = _ranked(everything)
+            in_memory, records = _ranked(everything), everything
             assert texts is None  # no texts kept: ``ranked`` builds the records
         else:
             assert _ranked(everything) == in_memory
+            assert everything == records  # the index's events read from their texts (StoredHit)
             if "event" in types and search.query_words(text):
                 assert texts is not None
                 assert [_ranked_text(hit) for hit in texts] == in_memory
@@ -131,6 +132,9 @@ CASES = [
     ["search", "treaty", "--all", "--json", "--fields", "id,score"],
     ["search", "treaty", "--all", "--json", "--jq", ".[0].id"],
     ["search", "treaty", "--all", "--format", "csv"],
+    ["search", "treaty", "--all", "--format", "md"],
+    ["search", "treaty talks", "--all"],
+    ["search", "treaty", "--all", "--short"],
     ["search", "treaty talks", "--limit", "3", "--json"],
     ["search", "tréaty", "--limit", "4", "--type", "event", "--json"],
     ["search", "договор", "--limit", "2", "--json"],

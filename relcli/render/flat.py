@@ -186,7 +186,14 @@ def rows(document: Document) -> tuple[list[str], list[list[str]]]:
     columns = COLUMNS[kind]
     if isinstance(document, StatsReport) and document.stats.share:
         columns = [*columns, "share_cooperative", "share_neutral", "share_confrontational"]
-    records = json_records(document)
+    if isinstance(document, SearchResults):  # a hit's own columns: no record is built
+        records = [
+            {"type": h.type, "id": h.id, "date": h.date.iso() if h.date else None}
+            | {"title": h.title, "score": h.score}
+            for h in document.hits
+        ]
+    else:
+        records = json_records(document)
     if kind == "treaty-on":
         records = [_flat_snapshot(r) for r in records]
     if kind == "compare":
