@@ -19,7 +19,11 @@ The question asked of every tool: "the events from 2013 on, as JSON Lines".
 ``--commands`` also times every relcli command once the index exists (later runs), on the files
 of ``--commands-size`` events (default a million).
 
-The load average is recorded before, during (its highest) and after; results go to
+Load average misses a busy machine's short spells (it stayed at 1.4-1.7 while jq's own time on
+one file moved by 15%), so each round starts with a fixed CPU loop run on every core at once;
+its time in each round, and the slowest against the quickest, are written with the results: a
+round whose loop took longer had less CPU to give. The load average is recorded before, during
+(its highest) and after; results go to
 bench/results-scale.md only when it was not above the number of cores before or after the run
 (the benchmark itself keeps up to two cores busy, so the highest value seen during it is reported,
 not judged); otherwise they are printed and not written.
@@ -108,6 +112,19 @@ def measure(
             raise SystemExit(f"failed ({process.returncode}): {' '.join(cmd)}")
         own = int(report.read().split()[-1])
     return wall, max(peak, own) / 1024
+
+
+CALIBRATION = "total = 0\nfor n in range(4_000_000):\n    total += n"  # ~0.2 s on one core
+
+
+def calibrate() -> float:
+    """Seconds the ``CALIBRATION`` loop takes run on every core at once (one process each)."""
+    command = [sys.executable, "-c", CALIBRATION]
+    start = time.perf_counter()
+    processes = [subprocess.Popen(command) for _ in range(os.cpu_count() or 1)]
+    for process in processes:
+        process.wait()
+    return time.perf_counter() - start
 
 
 def generate(size: int, shape: str, suffix: str) -> Path:
@@ -252,6 +269,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="relcli-scale-"))
     rows: list[str] = []
     command_rows: list[str] = []
+    calibrations: list[str] = []
     loads = [load_before[0]]
     for shape in args.shapes.split(","):
         for size in (int(s) for s in args.sizes.split(",")):
@@ -299,10 +317,18 @@ def main() -> None:
                         lambda h=head, s=shared: measure(h, s),
                     )
                 )
+                loops = []
                 for _ in range(args.runs):  # one round: every tool once, alternating
+                    loops.append(calibrate())
                     for name, job in jobs:
                         samples[name].append(job())
                     loads.append(os.getloadavg()[0])
+                calibrations.append(
+                    f"| {shape} | {size:,} | {fmt} | "
+                    + ", ".join(f"{loop:.3f}" for loop in loops)
+                    + f" | {max(loops) / min(loops):.2f}× |"
+                )
+                print(calibrations[-1], flush=True)
                 jq_wall, jq_mem = medians(samples["jq"])
                 for name, values in samples.items():
                     wall, mem = medians(values)
@@ -349,6 +375,12 @@ def main() -> None:
         "| shape | events | format | MB | tool | s | peak MB | time vs jq | memory vs jq |",
         "|---|---:|---|---:|---|---:|---:|---:|---:|",
         *rows,
+        "",
+        "The CPU loop on every core at once, at the start of each round (s); slowest/quickest:",
+        "",
+        "| shape | events | format | loop per round | spread |",
+        "|---|---:|---|---|---:|",
+        *calibrations,
     ]
     if command_rows:
         text += [
