@@ -303,3 +303,31 @@ def test_what_weighing_raises_in_sql_is_raised_as_it_was(
     assert texts is not None
     with pytest.raises(KeyboardInterrupt):
         next(iter(texts))
+
+
+@pytest.mark.parametrize("engine", ["never", "always"])
+@pytest.mark.parametrize("at_once", [1, 4, 7])
+def test_a_long_table_of_hits_to_a_pipe_streams_the_same_text(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    engine: str,
+    at_once: int,
+) -> None:
+    """More hits than ``HITS_AT_ONCE`` go to a pipe a run at a time, in the widths of them all:
+    the table laid out at once, to the byte (a heading once, dates of every width)."""
+    from relcli.cli import output
+
+    monkeypatch.setenv("RELCLI_INDEX", engine)
+    monkeypatch.setenv("COLUMNS", "70")
+    args = ["--data", str(_many(tmp_path)), "search", "treaty", "--all"]
+    capsys.readouterr()
+    assert main(args) == 0
+    whole = capsys.readouterr().out
+    assert whole.count("type  ") == 1 and len(whole.splitlines()) > 30
+    monkeypatch.setattr(output, "HITS_AT_ONCE", at_once)
+    from relcli.cli import listing
+
+    monkeypatch.setattr(listing, "HITS_AT_ONCE", at_once)
+    assert main(args) == 0
+    assert capsys.readouterr().out == whole

@@ -55,7 +55,7 @@ from .options import (
     limit_option,
     text_option,
 )
-from .output import emit, note, render_options, stream, stream_rows
+from .output import HITS_AT_ONCE, emit, note, render_options, stream, stream_hits, stream_rows
 
 
 @app.command()
@@ -285,6 +285,10 @@ def search(
     words = searching.query_words(text)
     if defaulted and total is None and len(hits) == BEST:
         note(f"relcli: the best {BEST} matches; --limit N or --all shows more")
+    plain = not (short or fields or jq or csv_raw or render_options().styled)
+    if name == "table" and plain and len(hits) > HITS_AT_ONCE:
+        stream_hits(hits, dataset, words)  # to a pipe: a run of hits at a time
+        return
     emit(SearchResults(text, words, hits, dataset), out, len(hits), total)
 
 

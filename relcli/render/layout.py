@@ -317,51 +317,51 @@ def _bodies(record: Any) -> Iterable[str]:
         yield "; ".join(r.title for r in roles)
 
 
+def hit_widths(hits: Sequence[Any], width: int) -> tuple[int, int, int]:
+    """The widths of ``hit_rows``' type, date and match columns (``hits`` not empty)."""
+    type_width = max(4, *(cells(clean(h.type)) for h in hits))
+    date_width = max(4, *(cells(h.date.human() if h.date else "—") for h in hits))
+    match_width = max(width - type_width - date_width - 4, max(cells(h.id) for h in hits), 20)
+    return type_width, date_width, match_width
+
+
 def hit_rows(
     hits: Sequence[Any],
     dataset: Dataset,
     width: int,
     words: Sequence[str] = (),
-    heading: str = "match",
+    heading: str | None = "match",
+    widths: tuple[int, int, int] | None = None,
+    marked: bool = True,
 ) -> list[Line]:
-    """Type, date, then the match (title or quote, id, and a snippet showing why it matched)."""
+    """Type, date, then the match (title or quote, id, and a snippet showing why it matched),
+    under a heading (None: no heading, for hits laid out a run at a time in ``widths``); the
+    query words are marked unless not ``marked`` (plain text, where a mark shows nothing)."""
     if not hits:
         return []
+    marks = words if marked else ()
+    type_width, date_width, match_width = widths or hit_widths(hits, width)
     types = [clean(h.type) for h in hits]
     dates = [h.date.human() if h.date else "—" for h in hits]
-    type_width = max(4, *map(cells, types))
-    date_width = max(4, *map(cells, dates))
-    match_width = max(width - type_width - date_width - 4, max(cells(h.id) for h in hits), 20)
-    lines: list[Line] = [
-        [
-            ("type" + " " * (type_width - 4), "head"),
-            ("  ", ""),
-            ("date" + " " * (date_width - 4), "head"),
-            ("  ", ""),
-            (heading, "head"),
-        ],
-        [("─" * width, "rule")],
-    ]
+    lines: list[Line] = []
+    if heading is not None:
+        type_head = ("type" + " " * (type_width - 4), "head")
+        date_head = ("date" + " " * (date_width - 4), "head")
+        lines.append([type_head, ("  ", ""), date_head, ("  ", ""), (heading, "head")])
+        lines.append([("─" * width, "rule")])
     for hit, kind, date in zip(hits, types, dates, strict=True):
         left = [
-            _highlighted(_merge(line), words)
+            _highlighted(_merge(line), marks)
             for line in _wrap_tokens(_match_tokens(hit, dataset), match_width)
         ]
         extract = snippet(hit, words)
         if extract:
-            left += [_highlighted(line, words) for line in wrap(extract, "snippet", match_width)]
+            left += [_highlighted(line, marks) for line in wrap(extract, "snippet", match_width)]
+        first: Line = [(kind, "type"), (" " * (type_width - cells(kind)), ""), ("  ", "")]
+        first.append((date + " " * (date_width - cells(date)), ""))
+        blank: Line = [(" " * type_width, ""), ("  ", ""), (" " * date_width, "")]
         for row, part in enumerate(left):
-            head = (
-                [(kind, "type"), (" " * (type_width - cells(kind)), "")]
-                if row == 0
-                else [(" " * type_width, "")]
-            )
-            when = (
-                [(date + " " * (date_width - cells(date)), "")]
-                if row == 0
-                else [(" " * date_width, "")]
-            )
-            lines.append([*head, ("  ", ""), *when, ("  ", ""), *part])
+            lines.append([*(blank if row else first), ("  ", ""), *part])
     return lines
 
 
