@@ -178,16 +178,19 @@ def _fold_words(text: str) -> str:
     return text.lower() if text.isascii() else fold(text)
 
 
-def _narrowing(dataset: Records, words: Sequence[str]) -> list[list[tuple[str, str]]]:
+def _narrowing(
+    dataset: Records, words: Sequence[str], most: int | None = 50
+) -> list[list[tuple[str, str]]]:
     """What an event holding every word must have: each word in its text, or naming one of its
-    actors (an index narrows by these in SQL; a dataset in memory may ignore them)."""
+    actors (an index narrows by these in SQL; a dataset in memory may ignore them). A word in
+    more than ``most`` actors' names is left to the scorer (None: every word is given)."""
     any_of = []
     for word in words:
         alternatives = [("body", word)]
         actors = [
             a.id for a in dataset.actors if any(word in fold(n) for n in (a.name, *a.aliases))
         ]
-        if len(actors) > 50:
+        if most is not None and len(actors) > most:
             continue  # too common to narrow by: leave it to the scorer
         alternatives += [("actors", f"|{a}|") for a in actors]
         any_of.append(alternatives)
@@ -312,7 +315,7 @@ def ranked_texts(
     names = {a.id: a.name for a in dataset.actors}
     events = dataset.event_json_ranked(
         _selection(start, end, periods),
-        _narrowing(dataset, words),
+        _narrowing(dataset, words, None),  # every event is weighed: narrow by all there is
         lambda event: _score(words, phrase, _event_fields(names, event)),
     )
     if events is None:

@@ -331,3 +331,43 @@ def test_a_long_table_of_hits_to_a_pipe_streams_the_same_text(
     monkeypatch.setattr(listing, "HITS_AT_ONCE", at_once)
     assert main(args) == 0
     assert capsys.readouterr().out == whole
+
+
+@pytest.mark.parametrize("query", ["maker", "maker talks", "talks", 'a"b', "мир"])
+def test_a_word_in_many_actors_names_narrows_before_weighing_as_sql_would(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, query: str
+) -> None:
+    """A word in more than 50 actors' names is too many to narrow by in SQL: ``search --all``
+    of an index leaves out, before weighing, the rows of plain ASCII that neither hold it nor
+    name one of those actors. Events that hold it only through an actor's name, only in their
+    text, in other than ASCII or behind an escape are all found, as in memory."""
+    actors = [
+        {"id": f"m{n}", "name": f"Maker {n}" if n % 2 else f"Мир Maker {n}", "country": "US"}
+        for n in range(60)
+    ]
+    texts = ["talks", 'a "a"b" talks', "Мир talks", "nothing", "maker's talks"]
+    events = [
+        {
+            "id": f"e{n:02d}",
+            "date": f"{1900 + n}",
+            "title": texts[n % len(texts)],
+            "summary": texts[(n + 2) % len(texts)],
+            "kind": "agreement",
+            "tone": "neutral",
+            "actors": [f"m{n}"] if n % 3 == 0 else [],
+            "sources": [{"title": "S", "url": "https://example.org/s"}],
+        }
+        for n in range(60)
+    ]
+    document = {"schema_version": 2, "meta": {"title": "m"}, "actors": actors, "events": events}
+    document |= {"treaties": [], "quotes": []}
+    path = tmp_path / "makers.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    results = []
+    for mode in ("never", "always"):
+        monkeypatch.setenv("RELCLI_INDEX", mode)
+        capsys.readouterr()
+        code = main(["--data", str(path), "search", query, "--all", "--type", "event", "--json"])
+        results.append((code, *capsys.readouterr()))
+    assert results[0] == results[1]
+    assert results[0][0] == 0 and len(json.loads(results[0][1])) > 0

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from .sql import likeable
+
 if TYPE_CHECKING:
     import sqlite3
 
@@ -20,17 +22,30 @@ if TYPE_CHECKING:
 class Weighed:
     """An event's score from its stored JSON, for SQL to call, once a row: SQL asks again for
     the row it kept (its ``WHERE`` names the score), and is answered from the last text. What
-    ``weigh`` raises is kept (SQLite reports only that a function failed) and raised again."""
+    ``weigh`` raises is kept (SQLite reports only that a function failed) and raised again.
 
-    def __init__(self, weigh: Callable[[Any], int], decode: Callable[[str], Any]) -> None:
+    ``any_of`` (``Records.event_texts``) holds groups too big for SQL to test on every row
+    (a word in hundreds of actors' names): a row of plain ASCII whose JSON holds no word of a
+    group and that names none of its actors scores 0 unweighed, as a ``LIKE`` and ``instr``
+    would have left it out."""
+
+    def __init__(
+        self,
+        weigh: Callable[[Any], int],
+        decode: Callable[[str], Any],
+        any_of: Sequence[Sequence[tuple[str, str]]] = (),
+    ) -> None:
         self.weigh = weigh
         self.decode = decode
         self.last: tuple[str, int] = ("", 0)
         self.failed: BaseException | None = None
+        self.groups = [group for group in map(_group, any_of) if group is not None]
 
-    def __call__(self, body: str) -> int:
+    def __call__(self, body: str, plain: int, actors: str | None) -> int:
         if body == self.last[0]:
             return self.last[1]
+        if plain and self.groups and not self._may_hold(body, actors or ""):
+            return 0
         try:
             score = self.weigh(self.decode(body))
         except BaseException as exc:
@@ -39,6 +54,31 @@ class Weighed:
         self.last = (body, score)
         return score
 
+    def _may_hold(self, body: str, actors: str) -> bool:
+        lowered = body.lower()  # plain ASCII: as LIKE compares it
+        named: set[str] | None = None
+        for words, ids in self.groups:
+            if any(word in lowered for word in words):
+                continue
+            named = set(actors.split("|")) if named is None else named
+            if ids.isdisjoint(named):
+                return False
+        return True
+
+
+def _group(alternatives: Sequence[tuple[str, str]]) -> tuple[list[str], frozenset[str]] | None:
+    """A group of ``any_of`` as its words and actor ids; None if a word cannot be found by a
+    ``LIKE`` on the JSON (``sql.likeable``), or it tests another column: the row may hold it."""
+    words, ids = [], set()
+    for column, needle in alternatives:
+        if column == "body" and likeable(needle):
+            words.append(needle)
+        elif column == "actors":
+            ids.add(needle.strip("|"))
+        else:
+            return None
+    return words, frozenset(ids)
+
 
 def ranked(
     db: sqlite3.Connection, rows: str, params: Sequence[Any], weigh: Weighed
@@ -46,9 +86,10 @@ def ranked(
     """(score, the date's ``sort_key``, id, JSON text) of each row of ``rows`` (``FROM`` what,
     with ``params``) that ``weigh`` scores, best first. SQLite's sorter keeps what it sorts in
     its temporary files beyond a few megabytes: the texts come in order, in one pass."""
-    db.create_function("relcli_weigh", 1, weigh)
+    db.create_function("relcli_weigh", 3, weigh)
     statement = (
-        f"SELECT * FROM (SELECT relcli_weigh(body) AS score, start, precision, id, body FROM {rows})"
+        "SELECT * FROM (SELECT relcli_weigh(body, ascii, actors) AS score,"
+        f" start, precision, id, body FROM {rows})"
         " WHERE score > 0 ORDER BY score DESC, start, precision, id"
     )
     try:

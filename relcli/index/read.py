@@ -305,11 +305,14 @@ class IndexedDataset:
         any_of: Sequence[Sequence[tuple[str, str]]],
         weigh: Callable[[Any], int],
     ) -> Iterator[tuple[int, tuple[date, int], str, str]]:
-        """See ``model.Records``: weighed and ordered in SQL (``index.ranking``)."""
+        """See ``model.Records``: weighed and ordered in SQL (``index.ranking``); what
+        ``any_of`` asks is tested in SQL where it names few actors, else before weighing."""
         where, params = sql.selection_where(selection)
-        narrowed, values = sql.any_of_where(any_of)
+        few = [group for group in any_of if len(group) <= sql.FEW_ALTERNATIVES]
+        narrowed, values = sql.any_of_where(few)
         rows = self._rows(selection, where + narrowed)
-        weighed = ranking.Weighed(weigh, _text_decoder())
+        many = [group for group in any_of if len(group) > sql.FEW_ALTERNATIVES]
+        weighed = ranking.Weighed(weigh, _text_decoder(), many)
         return ranking.ranked(self.db, rows, params + values, weighed)
 
     def _bodies_at(self, run: Sequence[int]) -> dict[int, str]:

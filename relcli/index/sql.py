@@ -91,6 +91,9 @@ def selection_where(selection: Selection) -> tuple[list[str], list[Any]]:
     return where, params
 
 
+FEW_ALTERNATIVES = 51  # of a group of ``any_of``: one text and 50 actors, tested in SQL
+
+
 def any_of_where(
     any_of: Sequence[Sequence[tuple[str, str]]],
 ) -> tuple[list[str], list[Any]]:
