@@ -426,3 +426,26 @@ def test_an_index_of_an_older_layout_is_rebuilt_not_misread(
         "SELECT value FROM meta WHERE key = 'fingerprint'"
     ).fetchone()
     assert json.loads(stored)[0] == cache.FORMAT
+
+
+@pytest.mark.parametrize("kept", [("actors", "events"), ("events",), ("meta",)])
+def test_missing_arrays_are_reported_alike_by_both_engines(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    kept: tuple[str, ...],
+) -> None:
+    """The arrays a file lacks are named in the same order (by name) with or without an index:
+    the index named them in the schema's order, so the first problem shown differed."""
+    document = json.loads(MINI.read_text(encoding="utf-8"))
+    path = tmp_path / "some.json"
+    path.write_text(
+        json.dumps({k: v for k, v in document.items() if k in ("schema_version", "meta", *kept)}),
+        encoding="utf-8",
+    )
+    results = []
+    for mode in ("never", "always"):
+        monkeypatch.setenv("RELCLI_INDEX", mode)
+        results += [run(capsys, ["--data", str(path), *args]) for args in (["validate"], ["tags"])]
+    assert results[:2] == results[2:]
+    assert results[0][0] == 3 and "missing required key" in results[0][2]

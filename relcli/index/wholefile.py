@@ -80,7 +80,7 @@ def check(builder: Builder, known: set[str]) -> dict[str, Any] | None:
         for a in ("actors", "treaties", "events", "quotes")
         if a not in builder.seen_arrays and a not in builder.top
     ]
-    for array in missing:
+    for array in sorted(missing):  # by name, as ``rules`` reports missing keys
         builder.fail(rules.missing_key(array), "$")
     if missing:
         return None
