@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import heapq
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -277,8 +277,8 @@ def ranked(
     if limit is None:  # every hit: from the events' texts where the dataset keeps them
         texts = ranked_texts(dataset, text, types, start=start, end=end, periods=periods)
         if texts is not None:
-            every = [StoredHit(*hit) if type(hit) is tuple else hit for hit in texts]
-            return every, len(every)  # type: ignore[return-value]
+            every = list(texts)
+            return every, len(every)  # type: ignore[return-value]  # StoredHit acts as a Hit
     hits: list[Hit] = []
     total = 0
     if "event" in types:
@@ -292,9 +292,6 @@ def ranked(
     return (hits[:limit] if limit is not None else hits), (total if known else None)
 
 
-RankedText = tuple[int, tuple[date, int], str, str]  # see ``Records.event_json_ranked``
-
-
 def ranked_texts(
     dataset: Records,
     text: str,
@@ -303,23 +300,22 @@ def ranked_texts(
     start: DateRange | None = None,
     end: DateRange | None = None,
     periods: Sequence[DateRange] = (),
-) -> Iterator[Hit | RankedText] | None:
-    """Every match, in ``ranked``'s order, each event hit as the dataset keeps its JSON text:
-    (score, its date's ``sort_key``, id, text); any other hit a ``Hit``. None where that cannot
-    be (the dataset keeps no texts, no events are asked for, no words): ``ranked`` instead. For
-    ``search --all`` of a big file: a half million hits are never held as records at once."""
+) -> Iterator[Hit | StoredHit] | None:
+    """Every match, in ``ranked``'s order, each event hit a ``StoredHit`` (the JSON text the
+    dataset keeps of it) and any other a ``Hit``, as they are read; None where that cannot be
+    (the dataset keeps no texts, no events are asked for, no words): ``ranked`` instead. For
+    ``search --all`` of a big file: half a million hits are never held as records at once."""
     words = query_words(text)
     if "event" not in types or not words:
         return None
-    phrase = " ".join(words)
-    names = {a.id: a.name for a in dataset.actors}
-    events = dataset.event_json_ranked(
+    rows = dataset.event_json_ranked(
         _selection(start, end, periods),
         _narrowing(dataset, words, None),  # every event is weighed: narrow by all there is
-        lambda event: _score(words, phrase, _event_fields(names, event)),
+        _weigher(dataset, words),
     )
-    if events is None:
+    if rows is None:
         return None
+    events = (StoredHit(*row) for row in rows)
     others = sorted(_other_hits(dataset, words, types, start, end, periods), key=_rank)
     return heapq.merge(events, others, key=_rank)
 
@@ -327,12 +323,18 @@ def ranked_texts(
 UNDATED = (PartialDate(9999).start, 9)  # a hit without a date ranks after its equals
 
 
-def _rank(hit: Hit | RankedText) -> tuple[int, tuple[date, int], str]:
+def _rank(hit: Hit | StoredHit) -> tuple[int, tuple[date, int], str]:
     """Best first; equal scores oldest first, then by id."""
-    if type(hit) is tuple:
-        return -hit[0], hit[1], hit[2]
-    assert isinstance(hit, Hit)
+    if type(hit) is StoredHit:
+        return -hit.score, hit.sort_key, hit.id
     return -hit.score, hit.date.sort_key() if hit.date else UNDATED, hit.id
+
+
+def _weigher(dataset: Records, words: Sequence[str]) -> Callable[[EventText], int]:
+    """An event's score for ``words`` (0: it does not hold them all)."""
+    phrase = " ".join(words)
+    names = {a.id: a.name for a in dataset.actors}
+    return lambda event: _score(words, phrase, _event_fields(names, event))
 
 
 def _selection(
@@ -371,10 +373,9 @@ def _every_event_hit(
     dataset: Records, words: Sequence[str], selection: Selection
 ) -> list[tuple[int, Any]]:
     """The score and key of every event holding every word, in no order."""
-    phrase = " ".join(words)
-    names = {a.id: a.name for a in dataset.actors}
+    weigh = _weigher(dataset, words)
     texts = dataset.event_texts(selection, _narrowing(dataset, words), False)
-    weighed = ((_score(words, phrase, _event_fields(names, event)), key) for key, event in texts)
+    weighed = ((weigh(event), key) for key, event in texts)
     return [hit for hit in weighed if hit[0]]
 
 

@@ -79,12 +79,11 @@ def test_engines_rank_alike(
 
 def _ranked_text(hit: Any) -> tuple[str, str, int]:
     """``_ranked`` of one of ``ranked_texts``' hits: an event as its text, or a ``Hit``."""
-    if isinstance(hit, search.Hit):
-        return hit.type, hit.id, hit.score
-    score, date_key, event_id, text = hit
-    record = json.loads(text)
-    assert record["id"] == event_id and PartialDate.parse(record["date"]).sort_key() == date_key
-    return "event", event_id, score
+    if isinstance(hit, search.StoredHit):
+        record = json.loads(hit.text)
+        assert record["id"] == hit.id and PartialDate.parse(record["date"]) == hit.date
+        assert hit.date.sort_key() == hit.sort_key and hit.title == record["title"]
+    return hit.type, hit.id, hit.score
 
 
 def _many(tmp_path: Path) -> Path:

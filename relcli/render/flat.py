@@ -188,8 +188,13 @@ def rows(document: Document) -> tuple[list[str], list[list[str]]]:
         columns = [*columns, "share_cooperative", "share_neutral", "share_confrontational"]
     if isinstance(document, SearchResults):  # a hit's own columns: no record is built
         records = [
-            {"type": h.type, "id": h.id, "date": h.date.iso() if h.date else None}
-            | {"title": h.title, "score": h.score}
+            {
+                "type": h.type,
+                "id": h.id,
+                "date": h.date.iso() if h.date else None,
+                "title": h.title,
+                "score": h.score,
+            }
             for h in document.hits
         ]
     else:

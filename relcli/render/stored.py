@@ -173,7 +173,8 @@ class _Hit(msgspec.Struct):
 
 def search_hits(hits: Iterable[Any], lines: bool = False) -> Iterator[str]:
     """``search --json`` (``--format jsonl`` with ``lines``) of ``search.ranked_texts``'s hits,
-    a run at a time: each event's record from its text, as ``json_array`` writes it; the text
+    a run at a time: each event's record from its text (a ``StoredHit``'s, never built as a
+    record), as ``json_array`` writes it; the text
     is the one ``render.json`` (``render.jsonl``) writes of the same hits (a test holds them
     equal), without the records built or all held at once."""
     opening = "[\n"
@@ -192,14 +193,15 @@ def _hits_text(run: list[Any], lines: bool) -> str:
     """A run of hits: compact lines, or the items of an indented array without its brackets."""
     from . import hit_json
 
-    events = _many([hit[3] for hit in run if type(hit) is tuple])
+    texts = [getattr(hit, "text", None) for hit in run]  # a ``StoredHit``'s: an event's JSON
+    events = _many([text for text in texts if text is not None])
     if events is not None:
         found = iter(events)
         values: list[Any] = []
-        for hit in run:
-            if type(hit) is tuple:
+        for hit, text in zip(run, texts, strict=True):
+            if text is not None:
                 event = next(found)
-                values.append(_Hit("event", event.id, hit[0], event.date, event.title, event))
+                values.append(_Hit("event", event.id, hit.score, event.date, event.title, event))
             else:
                 values.append(hit_json(hit))
         try:
@@ -209,7 +211,10 @@ def _hits_text(run: list[Any], lines: bool) -> str:
         except (msgspec.EncodeError, UnicodeEncodeError):
             pass
     # What msgspec refuses (a lone surrogate), the records and ``json`` still write.
-    values = [_event_hit(hit[0], hit[3]) if type(hit) is tuple else hit_json(hit) for hit in run]
+    values = [
+        hit_json(hit) if text is None else _event_hit(hit.score, text)
+        for hit, text in zip(run, texts, strict=True)
+    ]
     if lines:
         encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
         return "".join(encode(value) + "\n" for value in values)
