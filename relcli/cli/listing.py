@@ -256,15 +256,9 @@ def search(
     types = tuple(dict.fromkeys(_search_type(t) for t in kind)) if kind else searching.TYPES
     out = Output(fmt, as_json, fields, jq, short, csv_raw)
     name = out.format_name
+    dates = {"start": period[0], "end": period[1], "periods": during_ranges(dataset, during)}
     if every and name in ("json", "jsonl") and fields is None and jq is None and not csv_raw:
-        ranked = searching.ranked_texts(
-            dataset,
-            text,
-            types,
-            start=period[0],
-            end=period[1],
-            periods=during_ranges(dataset, during),
-        )
+        ranked = searching.ranked_texts(dataset, text, types, **dates)
         if ranked is not None:  # a big file's index: the events' JSON, hit by hit (render.stored)
             from ..render import stored
 
@@ -275,9 +269,7 @@ def search(
         text,
         types,
         limit,
-        start=period[0],
-        end=period[1],
-        periods=during_ranges(dataset, during),
+        **dates,
         # The count line of a terminal says how many more match: weighing them all takes ~2.5 s
         # for 100,000 events; a bigger file says "the best 20" on stderr, as a pipe does.
         count=limit is not None and counts_shown(out) and dataset.event_count() <= COUNTED,
