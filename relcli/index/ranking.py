@@ -1,10 +1,10 @@
 """A search's event hits in rank order, read from a big file's index.
 
 ``search`` gives the way to weigh an event; SQL calls it on each row of one pass over the table
-and sorts the rows that score (best first, then by date and id, as ``search.ranked`` orders
-hits) without their JSON, which is then read a run at a time. So half a million hits are never
-held as records at once (they were: 1.6 GB), nor their positions looked up one by one to sort
-them (2-3 s of a million events).
+and sorts the rows that score with their JSON (best first, then by date and id, as
+``search.ranked`` orders hits), its sorter spilling to its temporary files. So half a million
+hits are never held as records at once (they were: 1.6 GB), nor their rows looked up one by one
+in rank order (2-3 s of a million events).
 """
 
 from __future__ import annotations
