@@ -9,8 +9,10 @@ that cannot be started means plain output, with no error; quitting it early ends
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Iterable
 
 DEFAULT = "less -FRX"
 
@@ -43,6 +45,13 @@ def page(text: str) -> bool:
     could be started (the caller then writes the text itself)."""
     if text.count("\n") < screen_rows():
         return False
+    return page_pieces([text])
+
+
+def page_pieces(pieces: Iterable[str]) -> bool:
+    """Show the text given in ``pieces`` through the pager as they come (a view known to be
+    taller than the screen); False, with no piece taken, when paging is off or no pager could
+    be started. Quitting the pager, or ^C, stops taking pieces."""
     argv = command()
     if argv is None:
         return False
@@ -58,10 +67,12 @@ def page(text: str) -> bool:
     encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
     assert process.stdin is not None
     try:
-        process.stdin.write(text.encode(encoding, errors="replace"))
+        for piece in pieces:
+            process.stdin.write(piece.encode(encoding, errors="replace"))
         process.stdin.close()
-    except (BrokenPipeError, OSError):  # the reader quit before reading it all
-        pass
+    except (BrokenPipeError, OSError, KeyboardInterrupt):  # the reader quit before the end
+        with contextlib.suppress(OSError):
+            process.stdin.close()
     while True:
         try:
             process.wait()

@@ -306,30 +306,69 @@ def test_what_weighing_raises_in_sql_is_raised_as_it_was(
 
 @pytest.mark.parametrize("engine", ["never", "always"])
 @pytest.mark.parametrize("at_once", [1, 4, 7])
-def test_a_long_table_of_hits_to_a_pipe_streams_the_same_text(
+@pytest.mark.parametrize("styled", [False, True])
+def test_a_long_table_of_hits_is_written_as_it_is_laid_out_the_same_text(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
     engine: str,
     at_once: int,
+    styled: bool,
 ) -> None:
-    """More hits than ``HITS_AT_ONCE`` go to a pipe a run at a time, in the widths of them all:
-    the table laid out at once, to the byte (a heading once, dates of every width)."""
-    from relcli.cli import output
+    """More hits than ``HITS_AT_ONCE`` are laid out and written a run at a time, in the widths
+    of them all: the table laid out at once, to the byte (a heading once, dates of every width,
+    on a terminal the marks and the count line at the end)."""
+    from relcli.cli import listing
+    from relcli.render import table
 
     monkeypatch.setenv("RELCLI_INDEX", engine)
     monkeypatch.setenv("COLUMNS", "70")
+    if styled:
+        monkeypatch.setenv("FORCE_COLOR", "1")
     args = ["--data", str(_many(tmp_path)), "search", "treaty", "--all"]
     capsys.readouterr()
     assert main(args) == 0
     whole = capsys.readouterr().out
-    assert whole.count("type  ") == 1 and len(whole.splitlines()) > 30
-    monkeypatch.setattr(output, "HITS_AT_ONCE", at_once)
-    from relcli.cli import listing
-
+    assert whole.count("type") == 1 and len(whole.splitlines()) > 30
+    assert ("31 matches" in whole) is styled and ("\x1b[" in whole) is styled
     monkeypatch.setattr(listing, "HITS_AT_ONCE", at_once)
+    monkeypatch.setattr(table, "HITS_AT_ONCE", at_once)
+    written: list[str] = []
+    monkeypatch.setattr(listing, "stream_view", lambda pieces: written.extend(pieces))
     assert main(args) == 0
-    assert capsys.readouterr().out == whole
+    assert "".join(written) == whole and len(written) > 31 // at_once
+    assert main([*args, "--csv-raw"]) == 2  # still a usage error, as ``emit`` words it
+
+
+def test_a_long_table_of_hits_on_a_terminal_is_paged_as_it_is_laid_out(tmp_path: Path) -> None:
+    """On a terminal the pieces go to the pager as they come; quitting it stops the rest."""
+    from tests.test_reading import SCREEN, _recording_pager
+    from tests.test_reliability import on_terminal
+
+    events = [
+        {
+            "id": f"e{n}",
+            "date": f"{1000 + n}",
+            "title": f"Treaty {n}",
+            "summary": "A treaty.",
+            "kind": "agreement",
+            "tone": "neutral",
+            "sources": [{"title": "S", "url": "https://example.org/s"}],
+        }
+        for n in range(1100)
+    ]
+    document = {"schema_version": 2, "meta": {"title": "t"}, "actors": [], "treaties": []}
+    document |= {"events": events, "quotes": []}
+    path = tmp_path / "treaties.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    pager, got = _recording_pager(tmp_path)
+    code, screen = on_terminal(
+        "--data", str(path), "search", "treaty", "--all", RELCLI_PAGER=pager, **SCREEN
+    )
+    assert code == 0, screen
+    paged = got.read_text(encoding="utf-8")
+    assert paged.startswith("FRX\n") and "e1099" in paged and "1100 matches" in paged
+    assert "e1099" not in screen
 
 
 @pytest.mark.parametrize("query", ["maker", "maker talks", "talks", 'a"b', "мир"])

@@ -55,7 +55,7 @@ from .options import (
     limit_option,
     text_option,
 )
-from .output import HITS_AT_ONCE, emit, note, render_options, stream, stream_hits, stream_rows
+from .output import emit, note, render_options, stream, stream_rows, stream_view
 
 
 @app.command()
@@ -198,6 +198,7 @@ def quotes(
     emit(Listing("quote", found, dataset), out, len(found), total)
 
 
+HITS_AT_ONCE = 1000  # search hits from which a table is written as it is laid out
 # How many matches ``search`` shows unless told: the best of a ranking, as search tools do; a
 # common word in a big file matches hundreds of thousands of records.
 BEST = 20
@@ -277,11 +278,13 @@ def search(
     words = searching.query_words(text)
     if defaulted and total is None and len(hits) == BEST:
         note(f"relcli: the best {BEST} matches; --limit N or --all shows more")
-    plain = not (short or fields or jq or csv_raw or render_options().styled)
-    if name == "table" and plain and len(hits) > HITS_AT_ONCE:
-        stream_hits(hits, dataset, words)  # to a pipe: a run of hits at a time
+    document = SearchResults(text, words, hits, dataset)
+    if name == "table" and not (short or fields or jq or csv_raw) and len(hits) > HITS_AT_ONCE:
+        from ..render.table import hit_pieces  # a long list: written as it is laid out
+
+        stream_view(hit_pieces(document, render_options(total=total)))
         return
-    emit(SearchResults(text, words, hits, dataset), out, len(hits), total)
+    emit(document, out, len(hits), total)
 
 
 def _search_type(name: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -112,23 +112,17 @@ def stream_rows(events: Iterable[Any], dataset: Any, words: Any) -> bool:
     return written or bool(run)
 
 
-HITS_AT_ONCE = 1000  # search hits laid out together as a long list streams
+def stream_view(pieces: Iterable[str]) -> None:
+    """A long view for a person written as it is laid out (``render.table.hit_pieces``): on a
+    terminal through the pager, unless paging is off; else piece by piece."""
+    if not PAGING["off"] and stdout_is_terminal():
+        from ..pager import page_pieces
 
-
-def stream_hits(hits: Sequence[Any], dataset: Any, words: Sequence[str]) -> None:
-    """Search hits to a pipe, laid out and written ``HITS_AT_ONCE`` at a time in the column
-    widths of them all: the text of the whole table, without every hit's lines held at once
-    (``search --all`` of half a million hits held 1.8 GB)."""
-    from ..render import layout
-
-    options = render_options()
-    width = max(options.width, 20)
-    widths = layout.hit_widths(hits, width)
-    for at in range(0, len(hits), HITS_AT_ONCE):
-        run = hits[at : at + HITS_AT_ONCE]
-        heading = None if at else "match"
-        lines = layout.hit_rows(run, dataset, width, words, heading, widths, marked=False)
-        write(layout.render(lines, options))  # plain: the marks of query words would show nothing
+        WRITTEN.append(True)
+        if page_pieces(pieces):
+            return
+    for piece in pieces:
+        write(piece)
 
 
 def silence_stdout() -> None:
