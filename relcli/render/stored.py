@@ -210,26 +210,10 @@ def _hits_text(run: list[Any], lines: bool) -> str:
             return msgspec.json.format(_encode(values), indent=2).decode("utf-8")[2:-2]
         except (msgspec.EncodeError, UnicodeEncodeError):
             pass
-    # What msgspec refuses (a lone surrogate), the records and ``json`` still write.
-    values = [
-        hit_json(hit) if text is None else _event_hit(hit.score, text)
-        for hit, text in zip(run, texts, strict=True)
-    ]
+    # What msgspec refuses (a lone surrogate), the records (a ``StoredHit`` builds its own from
+    # its text) and ``json`` still write.
+    values = [hit_json(hit) for hit in run]
     if lines:
         encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
         return "".join(encode(value) + "\n" for value in values)
     return json.dumps(values, ensure_ascii=False, indent=2)[2:-2]
-
-
-def _event_hit(score: int, text: str) -> dict[str, Any]:
-    from ..model import Event
-
-    record = Event.from_json(json.loads(text)).to_json()
-    return {
-        "type": "event",
-        "id": record["id"],
-        "score": score,
-        "date": record["date"],
-        "title": record["title"],
-        "record": record,
-    }
