@@ -331,7 +331,6 @@ def test_a_long_table_of_hits_is_written_as_it_is_laid_out_the_same_text(
     whole = capsys.readouterr().out
     assert whole.count("type") == 1 and len(whole.splitlines()) > 30
     assert ("31 matches" in whole) is styled and ("\x1b[" in whole) is styled
-    monkeypatch.setattr(listing, "HITS_AT_ONCE", at_once)
     monkeypatch.setattr(table, "HITS_AT_ONCE", at_once)
     written: list[str] = []
     monkeypatch.setattr(listing, "stream_view", lambda pieces: written.extend(pieces))

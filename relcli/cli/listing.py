@@ -198,7 +198,6 @@ def quotes(
     emit(Listing("quote", found, dataset), out, len(found), total)
 
 
-HITS_AT_ONCE = 1000  # search hits from which a table is written as it is laid out
 # How many matches ``search`` shows unless told: the best of a ranking, as search tools do; a
 # common word in a big file matches hundreds of thousands of records.
 BEST = 20
@@ -279,11 +278,12 @@ def search(
     if defaulted and total is None and len(hits) == BEST:
         note(f"relcli: the best {BEST} matches; --limit N or --all shows more")
     document = SearchResults(text, words, hits, dataset)
-    if name == "table" and not (short or fields or jq or csv_raw) and len(hits) > HITS_AT_ONCE:
-        from ..render.table import hit_pieces  # a long list: written as it is laid out
+    if name == "table" and not (short or fields or jq or csv_raw):
+        from ..render import table
 
-        stream_view(hit_pieces(document, render_options(total=total)))
-        return
+        if len(hits) > table.HITS_AT_ONCE:  # more than a run: written as it is laid out
+            stream_view(table.hit_pieces(document, render_options(total=total)))
+            return
     emit(document, out, len(hits), total)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from . import DayView, Document, Listing, RenderOptions, SearchResults
 
-HITS_AT_ONCE = 1000  # search hits laid out together (``hit_pieces``)
+HITS_AT_ONCE = 1000  # search hits laid out together (``hit_pieces``); more are written as laid out
 
 
 def render(document: Document, options: RenderOptions) -> str:
