@@ -100,10 +100,10 @@ def test_a_long_file_is_read_in_two_halves_into_one_index(
     shifts: list[int] = []
     real = split._Part.join
 
-    def join(self: Any, builder: Any, shift: int = 0) -> Any:
-        summary = real(self, builder, shift)
+    def join(self: Any, builder: Any, before: int) -> Any:
+        summary = real(self, builder, before)
         parts.append(builder.count)
-        shifts.append(shift)
+        shifts.append(builder.parts[-1][1])
         return summary
 
     monkeypatch.setattr(split._Part, "join", join)
@@ -132,9 +132,10 @@ def test_second_half_numbered_from_a_wrong_guess(
     shifts: list[int] = []
     real = split._Part.join
 
-    def join(self: Any, builder: Any, shift: int = 0) -> Any:
-        shifts.append(shift)
-        return real(self, builder, shift)
+    def join(self: Any, builder: Any, before: int) -> Any:
+        summary = real(self, builder, before)
+        shifts.append(builder.parts[-1][1])
+        return summary
 
     monkeypatch.setattr(split._Part, "join", join)
     _both_ways(source, tmp_path, monkeypatch)
@@ -329,9 +330,9 @@ def test_the_part_is_named_for_the_sweep(tmp_path: Path, monkeypatch: pytest.Mon
     seen: list[str] = []
     real = split._Part.join
 
-    def join(self: Any, builder: Any, shift: int = 0) -> Any:
+    def join(self: Any, builder: Any, before: int) -> Any:
         seen.append(self.path.name)
-        return real(self, builder, shift)
+        return real(self, builder, before)
 
     monkeypatch.setattr(split._Part, "join", join)
     build.build_index(_write(tmp_path, _many(10), ".json"), tmp_path / "x.sqlite")
