@@ -162,7 +162,8 @@ def vet(
     for published in {p for p in map(_published, sources) if p is not None}:
         if iso_span(published) is None:
             raise GiveUp
-    for url in set(map(_url, sources)) - _known_urls:
+    urls = list(map(_url, sources))
+    for url in set(urls) - _known_urls:
         if URL.fullmatch(url) is None:
             raise GiveUp
         if len(_known_urls) < 10_000:
@@ -183,7 +184,8 @@ def vet(
         end_precisions,
         texts,
         lines,
-        ["\n".join(map(_url, listed)) for listed in source_lists],
+        # Most events cite one source: their URLs are the column (0.1 s less a half million).
+        urls if len(urls) == len(events) else ["\n".join(map(_url, x)) for x in source_lists],
         actor_ids,
         treaty_ids,
     )
