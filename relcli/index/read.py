@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import date
@@ -49,6 +50,9 @@ class IndexedDataset:
         if image is not None:
             db.deserialize(image)
         self.db = db
+        # A sort of many rows (every event in date order: export, search --all) runs on helper
+        # threads too: `export json -` of a million events 4.9 -> 4.2 s, +4 MB.
+        db.execute(f"PRAGMA threads={min(os.cpu_count() or 1, 4)}")
         self.path = path
         (meta,) = db.execute("SELECT value FROM meta WHERE key = 'meta'").fetchone()
         self.meta = json.loads(meta)
