@@ -245,6 +245,29 @@ COMMANDS = [  # every command on a big file, later run ("--commands"); relcli --
 ]
 
 
+# The nearest jq comes to the commands that print every event, or every match of a common word
+# (hundreds of MB): timed beside them, each run alternating, so their times have a peer. jq
+# reads the whole document, sorts by date or filters on the title and summary (it does not
+# rank), and pretty-prints; for JSON Lines (-s) it gathers the event lines first.
+PEERS = {
+    ("export", "json", "-"): (".events | sort_by(.date)", "sort_by(.date)"),
+    ("search", "treaty", "--all", "--json"): (
+        '[.events[] | select(.title + " " + .summary | test("treaty"; "i"))]',
+        '[.[] | select(.title + " " + .summary | test("treaty"; "i"))]',
+    ),
+}
+
+
+def peer(command: list[str], path: Path) -> list[str] | None:
+    """jq's nearest to ``command`` on ``path`` (``PEERS``), or None."""
+    programs = PEERS.get(tuple(command))
+    if programs is None:
+        return None
+    if path.suffix == ".jsonl":
+        return ["jq", "-s", f'map(select(.type == "event")) | {programs[1]}', str(path)]
+    return ["jq", programs[0], str(path)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="100000,1000000")
@@ -341,12 +364,21 @@ def main() -> None:
                 if args.commands and size == args.commands_size:
                     for command in COMMANDS:
                         cmd = [*relcli(), "--data", str(path), *command]
-                        # 3 answers too: fmt --check on a generated file, which is not canonical
-                        runs = [measure(cmd, shared, (0, 3)) for _ in range(args.runs)]
+                        jq_cmd = peer(command, path)
+                        runs, jq_runs = [], []
+                        for _ in range(args.runs):
+                            # 3 answers too: fmt --check on a generated file, not canonical
+                            runs.append(measure(cmd, shared, (0, 3)))
+                            if jq_cmd is not None:
+                                jq_runs.append(measure(jq_cmd))
                         wall, mem = medians(runs)
+                        versus = "| | |"
+                        if jq_runs:
+                            jq_wall, jq_mem = medians(jq_runs)
+                            versus = f"| {jq_wall:.2f} s, {jq_mem:.0f} MB | {wall / jq_wall:.3f}× |"
                         row = (
                             f"| {shape} | {size:,} | {fmt} | `relcli {' '.join(command)}` | "
-                            f"{wall:.2f} | {mem:.0f} |"
+                            f"{wall:.2f} | {mem:.0f} {versus}"
                         )
                         command_rows.append(row)
                         print(row, flush=True)
@@ -387,8 +419,8 @@ def main() -> None:
             "",
             "Every command, later run (the index exists):",
             "",
-            "| shape | events | format | command | s | peak MB |",
-            "|---|---:|---|---|---:|---:|",
+            "| shape | events | format | command | s | peak MB | jq's nearest (`PEERS`) | vs jq |",
+            "|---|---:|---|---|---:|---:|---:|---:|",
             *command_rows,
         ]
     target.write_text("\n".join(text) + "\n", encoding="utf-8")

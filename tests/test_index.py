@@ -449,3 +449,24 @@ def test_missing_arrays_are_reported_alike_by_both_engines(
         results += [run(capsys, ["--data", str(path), *args]) for args in (["validate"], ["tags"])]
     assert results[:2] == results[2:]
     assert results[0][0] == 3 and "missing required key" in results[0][2]
+
+
+@pytest.mark.parametrize("kept", [True, False])
+def test_an_index_sorts_big_answers_on_helper_threads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kept: bool
+) -> None:
+    """SQLite may sort with helper threads on every connection an index is read through, the
+    cached one and the private one held in memory (an index it could not keep)."""
+    path = tmp_path / "data.json"
+    shutil.copy(MINI, path)
+    monkeypatch.setenv("RELCLI_INDEX", "always")
+    if not kept:
+        monkeypatch.setenv("RELCLI_CACHE_DIR", str(tmp_path / "missing" / "file"))
+        (tmp_path / "missing").write_text("not a directory", encoding="utf-8")
+    dataset = store.load(path)
+    files = [row[2] for row in dataset.db.execute("PRAGMA database_list")]  # type: ignore[attr-defined]
+    assert files[0].endswith(".sqlite") is kept  # a file in the cache, or held in memory
+    (threads,) = dataset.db.execute("PRAGMA threads").fetchone()  # type: ignore[attr-defined]
+    assert threads == min(os.cpu_count() or 1, 4)
+    every = dataset.event_json(Selection())  # type: ignore[attr-defined]
+    assert len(list(every)) == len(dataset.events)
