@@ -94,8 +94,9 @@ def read_jsonl(path: Path, builder: Builder, progress: Callable[[int], None]) ->
             cut = size
 
     def second_half(part: Builder) -> dict[str, Any]:
+        with path.open("rb", buffering=0) as handle:
+            lines_before = _count_lines(handle, cut)
         with path.open("rb") as handle, _mapped(handle) as mapped:
-            lines_before = _count_lines(mapped, cut)
             guess = lines_before - _lines_before_events(mapped, cut)
             _drop(mapped)
         counts = dict.fromkeys(ARRAYS, 0)
@@ -140,9 +141,16 @@ _BLOCK = 1 << 22
 _EVENT_LINE = (b'"type": "event"', b'"type":"event"')  # as relcli and most writers put it
 
 
-def _count_lines(mapped: mmap.mmap, stop: int) -> int:
-    """The lines of the file up to byte ``stop`` (the end of one): 0.09 s for 200 MB."""
-    return sum(mapped[at : min(at + _BLOCK, stop)].count(b"\n") for at in range(0, stop, _BLOCK))
+def _count_lines(handle: BinaryIO, stop: int) -> int:
+    """The lines of the file up to byte ``stop`` (the end of one): ~0.1 s for 200 MB. Read a
+    block at a time into one buffer: counted through a mapping, the pages would be this
+    process's memory until dropped, while the other half grows (the peak summed 251 -> 277 MB)."""
+    buffer = bytearray(_BLOCK)
+    count = 0
+    while stop > 0 and (size := handle.readinto(memoryview(buffer)[: min(_BLOCK, stop)])):
+        count += buffer.count(b"\n", 0, size)
+        stop -= size
+    return count
 
 
 def _lines_before_events(mapped: mmap.mmap, stop: int, most: int = 1 << 16) -> int:
