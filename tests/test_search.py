@@ -304,6 +304,24 @@ def test_what_weighing_raises_in_sql_is_raised_as_it_was(
         next(iter(texts))
 
 
+def test_sql_weighs_each_event_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every event is weighed once, the ones that score too (SQLite merging the rows' query
+    into the one that sorts them would weigh those again to sort them)."""
+    dataset = _load(_many(tmp_path), "always")
+    weighed: list[str] = []
+    real = search._event_fields
+
+    def counted(names: Any, event: Any) -> Any:
+        weighed.append(event.title)
+        return real(names, event)
+
+    monkeypatch.setattr(search, "_event_fields", counted)
+    texts = search.ranked_texts(dataset, "treaty")
+    assert texts is not None
+    hits = [hit for hit in texts if hit.type == "event"]
+    assert len(hits) == 30 == len(weighed)  # every event holds the word, each weighed once
+
+
 @pytest.mark.parametrize("engine", ["never", "always"])
 @pytest.mark.parametrize("at_once", [1, 4, 7])
 @pytest.mark.parametrize("styled", [False, True])
