@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from .sql import likeable
+from .sql import like_escape, likeable
 
 if TYPE_CHECKING:
     import sqlite3
@@ -23,55 +23,54 @@ class Weighed:
     """An event's score from its stored JSON, for SQL to call once a row (``ranked``). What
     ``weigh`` raises is kept (SQLite reports only that a function failed) and raised again.
 
-    ``any_of`` (``Records.event_texts``) holds groups too big for SQL to test on every row
-    (a word in hundreds of actors' names): a row of plain ASCII whose JSON holds no word of a
-    group and that names none of its actors scores 0 unweighed, as a ``LIKE`` and ``instr``
-    would have left it out."""
+    ``named``: the actors of each group ``named_where`` tests, for its ``relcli_names``."""
 
     def __init__(
         self,
         weigh: Callable[[Any], int],
         decode: Callable[[str], Any],
-        any_of: Sequence[Sequence[tuple[str, str]]] = (),
+        named: Sequence[frozenset[str]] = (),
     ) -> None:
         self.weigh = weigh
         self.decode = decode
         self.failed: BaseException | None = None
-        self.groups = [group for group in map(_group, any_of) if group is not None]
+        self.named = named
 
-    def __call__(self, body: str, plain: int, actors: str | None) -> int:
-        if plain and self.groups and not self._may_hold(body, actors or ""):
-            return 0
+    def __call__(self, body: str) -> int:
         try:
             return self.weigh(self.decode(body))  # type: ignore[no-any-return]
         except BaseException as exc:
             self.failed = exc
             raise
 
-    def _may_hold(self, body: str, actors: str) -> bool:
-        lowered = body.lower()  # plain ASCII: as LIKE compares it
-        named: set[str] | None = None
-        for words, ids in self.groups:
-            if any(word in lowered for word in words):
-                continue
-            named = set(actors.split("|")) if named is None else named
-            if ids.isdisjoint(named):
-                return False
-        return True
+    def names(self, group: int, actors: str | None) -> bool:
+        """Whether the actors column (``|a|b|``) names one of the actors of ``group``."""
+        return actors is not None and not self.named[group].isdisjoint(actors.split("|"))
 
 
-def _group(alternatives: Sequence[tuple[str, str]]) -> tuple[list[str], frozenset[str]] | None:
-    """A group of ``any_of`` as its words and actor ids; None if a word cannot be found by a
-    ``LIKE`` on the JSON (``sql.likeable``), or it tests another column: the row may hold it."""
-    words, ids = [], set()
-    for column, needle in alternatives:
-        if column == "body" and likeable(needle):
-            words.append(needle)
-        elif column == "actors":
-            ids.add(needle.strip("|"))
-        else:
-            return None
-    return words, frozenset(ids)
+def named_where(
+    any_of: Sequence[Sequence[tuple[str, str]]],
+) -> tuple[list[str], list[Any], list[frozenset[str]]]:
+    """For each group of ``any_of`` that names too many actors for SQL to test one by one (a
+    word in hundreds of actors' names), a condition that holds where the group may: a row of
+    other than plain ASCII, or whose JSON holds one of its words (a ``LIKE``), or that names
+    one of its actors (``relcli_names``: a set of them in Python, asked only of the rows the
+    ``LIKE`` left out). With the group's actors, to make the ``Weighed`` that answers it. A
+    group with a word no ``LIKE`` can find (``sql.likeable``), or another column, is left out:
+    every row may hold it."""
+    where: list[str] = []
+    params: list[Any] = []
+    named: list[frozenset[str]] = []
+    for alternatives in any_of:
+        words = [needle for column, needle in alternatives if column == "body"]
+        ids = {needle.strip("|") for column, needle in alternatives if column == "actors"}
+        if not all(map(likeable, words)) or len(words) + len(ids) != len(alternatives):
+            continue
+        tests = ["ascii = 0", *["body LIKE ? ESCAPE '!'"] * len(words)]
+        where.append(f"({' OR '.join(tests)} OR relcli_names({len(named)}, actors))")
+        params += [f"%{like_escape(word)}%" for word in words]
+        named.append(frozenset(ids))
+    return where, params, named
 
 
 def ranked(
@@ -80,12 +79,13 @@ def ranked(
     """(score, the date's ``sort_key``, id, JSON text) of each row of ``rows`` (``FROM`` what,
     with ``params``) that ``weigh`` scores, best first. SQLite's sorter keeps what it sorts in
     its temporary files beyond a few megabytes: the texts come in order, in one pass."""
-    db.create_function("relcli_weigh", 3, weigh)
+    db.create_function("relcli_weigh", 1, weigh)
+    db.create_function("relcli_names", 2, weigh.names, deterministic=True)
     # LIMIT -1 keeps the rows' query apart, each score worked out once: merged into this one,
     # SQLite called the weighing again for every row it kept, to sort it (458,000 calls more
     # in a million-event search --all, answered from a memo of the last row: ~0.1 s).
     statement = (
-        "SELECT * FROM (SELECT relcli_weigh(body, ascii, actors) AS score,"
+        "SELECT * FROM (SELECT relcli_weigh(body) AS score,"
         f" start, precision, id, body FROM {rows} LIMIT -1)"
         " WHERE score > 0 ORDER BY score DESC, start, precision, id"
     )

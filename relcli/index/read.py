@@ -310,14 +310,15 @@ class IndexedDataset:
         weigh: Callable[[Any], int],
     ) -> Iterator[tuple[int, tuple[date, int], str, str]]:
         """See ``model.Records``: weighed and ordered in SQL (``index.ranking``); what
-        ``any_of`` asks is tested in SQL where it names few actors, else before weighing."""
+        ``any_of`` asks is tested in SQL, a group naming many actors by a set of them."""
         where, params = sql.selection_where(selection)
         few = [group for group in any_of if len(group) <= sql.FEW_ALTERNATIVES]
         narrowed, values = sql.any_of_where(few)
-        rows = self._rows(selection, where + narrowed)
         many = [group for group in any_of if len(group) > sql.FEW_ALTERNATIVES]
-        weighed = ranking.Weighed(weigh, _text_decoder(), many)
-        return ranking.ranked(self.db, rows, params + values, weighed)
+        named, named_values, actors = ranking.named_where(many)
+        rows = self._rows(selection, where + narrowed + named)
+        weighed = ranking.Weighed(weigh, _text_decoder(), actors)
+        return ranking.ranked(self.db, rows, params + values + named_values, weighed)
 
     def _bodies_at(self, run: Sequence[int]) -> dict[int, str]:
         """The JSON of the events at these positions (a run of at most ``_RUN``)."""
