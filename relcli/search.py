@@ -104,7 +104,7 @@ def _event_fields(names: Mapping[str, str], event: EventText) -> list[tuple[int,
     """An event's texts and their weights; ``names``: each actor's name by id."""
     return [
         (TITLE, event.title),
-        (LABEL, " ".join(names[a] for a in event.actors if a in names)),
+        (LABEL, " ".join([names[a] for a in event.actors if a in names])),  # a list: quicker
         (LABEL, " ".join(event.tags)),
         (LABEL, event.kind),
         (BODY, event.summary),
