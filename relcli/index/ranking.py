@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from .sql import like_escape, likeable
-
 if TYPE_CHECKING:
     import sqlite3
 
@@ -23,7 +21,7 @@ class Weighed:
     """An event's score from its stored JSON, for SQL to call once a row (``ranked``). What
     ``weigh`` raises is kept (SQLite reports only that a function failed) and raised again.
 
-    ``named``: the actors of each group ``named_where`` tests, for its ``relcli_names``."""
+    ``named``: the sets of actors ``sql.any_of_where`` tests rows against (``names``)."""
 
     def __init__(
         self,
@@ -44,33 +42,9 @@ class Weighed:
             raise
 
     def names(self, group: int, actors: str | None) -> bool:
-        """Whether the actors column (``|a|b|``) names one of the actors of ``group``."""
+        """``relcli_names``: whether the actors column (``|a|b|``) names one of the actors of
+        the ``group``-th set."""
         return actors is not None and not self.named[group].isdisjoint(actors.split("|"))
-
-
-def named_where(
-    any_of: Sequence[Sequence[tuple[str, str]]],
-) -> tuple[list[str], list[Any], list[frozenset[str]]]:
-    """For each group of ``any_of`` that names too many actors for SQL to test one by one (a
-    word in hundreds of actors' names), a condition that holds where the group may: a row of
-    other than plain ASCII, or whose JSON holds one of its words (a ``LIKE``), or that names
-    one of its actors (``relcli_names``: a set of them in Python, asked only of the rows the
-    ``LIKE`` left out). With the group's actors, to make the ``Weighed`` that answers it. A
-    group with a word no ``LIKE`` can find (``sql.likeable``), or another column, is left out:
-    every row may hold it."""
-    where: list[str] = []
-    params: list[Any] = []
-    named: list[frozenset[str]] = []
-    for alternatives in any_of:
-        words = [needle for column, needle in alternatives if column == "body"]
-        ids = {needle.strip("|") for column, needle in alternatives if column == "actors"}
-        if not all(map(likeable, words)) or len(words) + len(ids) != len(alternatives):
-            continue
-        tests = ["ascii = 0", *["body LIKE ? ESCAPE '!'"] * len(words)]
-        where.append(f"({' OR '.join(tests)} OR relcli_names({len(named)}, actors))")
-        params += [f"%{like_escape(word)}%" for word in words]
-        named.append(frozenset(ids))
-    return where, params, named
 
 
 def ranked(

@@ -312,13 +312,11 @@ class IndexedDataset:
         """See ``model.Records``: weighed and ordered in SQL (``index.ranking``); what
         ``any_of`` asks is tested in SQL, a group naming many actors by a set of them."""
         where, params = sql.selection_where(selection)
-        few = [group for group in any_of if len(group) <= sql.FEW_ALTERNATIVES]
-        narrowed, values = sql.any_of_where(few)
-        many = [group for group in any_of if len(group) > sql.FEW_ALTERNATIVES]
-        named, named_values, actors = ranking.named_where(many)
-        rows = self._rows(selection, where + narrowed + named)
+        actors: list[frozenset[str]] = []  # of groups too big for an instr each (sql.any_of_where)
+        narrowed, values = sql.any_of_where(any_of, actors)
+        rows = self._rows(selection, where + narrowed)
         weighed = ranking.Weighed(weigh, _text_decoder(), actors)
-        return ranking.ranked(self.db, rows, params + values + named_values, weighed)
+        return ranking.ranked(self.db, rows, params + values, weighed)
 
     def _bodies_at(self, run: Sequence[int]) -> dict[int, str]:
         """The JSON of the events at these positions (a run of at most ``_RUN``)."""

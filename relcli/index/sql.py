@@ -95,14 +95,19 @@ FEW_ALTERNATIVES = 51  # of a group of ``any_of``: one text and 50 actors, teste
 
 
 def any_of_where(
-    any_of: Sequence[Sequence[tuple[str, str]]],
+    any_of: Sequence[Sequence[tuple[str, str]]], named: list[frozenset[str]] | None = None
 ) -> tuple[list[str], list[Any]]:
     """For each group of ``any_of``, a condition that holds where one of its (column, needle)
-    may: a LIKE on the JSON for "body" (rows with text folding would change always pass)."""
+    may: a LIKE on the JSON for "body" (rows with text folding would change always pass).
+    ``named``: the actors of a group of more than ``FEW_ALTERNATIVES`` (hundreds of ``instr``
+    make every row slow) are tested at once, by ``relcli_names(n, actors)`` (a set of them in
+    Python: ``index.ranking.Weighed.names``), their ids appended to ``named`` as its n-th set;
+    else, and for fewer, one ``instr`` each."""
     where: list[str] = []
     params: list[Any] = []
     for alternatives in any_of:
-        tests, values = ["ascii = 0"], []
+        tests, values, ids = ["ascii = 0"], [], set()
+        by_set = named is not None and len(alternatives) > FEW_ALTERNATIVES
         for column, needle in alternatives:
             if column == "body":
                 if not likeable(needle):
@@ -110,10 +115,15 @@ def any_of_where(
                     break
                 tests.append("body LIKE ? ESCAPE '!'")
                 values.append(f"%{like_escape(needle)}%")
+            elif column == "actors" and by_set:
+                ids.add(needle.strip("|"))
             else:
                 tests.append(f"instr({column}, ?) > 0")
                 values.append(needle)
         if tests:
+            if ids and named is not None:
+                tests.append(f"relcli_names({len(named)}, actors)")
+                named.append(frozenset(ids))
             where.append("(" + " OR ".join(tests) + ")")
             params += values
     return where, params
