@@ -113,3 +113,20 @@ def test_the_bundled_timeline_is_the_same_either_way() -> None:
     for width in (20, 60, 80, 100, 140, 200):
         expected = layout.plain(layout.timeline(list(dataset.events), dataset, width))
         assert quickrows.timeline(list(dataset.events), dataset, width) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    text=st.lists(words, max_size=12).map(" ".join),
+    handle=st.none() | ids | st.just("h" * 40),
+    width=st.integers(1, 90),
+)
+def test_a_line_at_a_time_wraps_as_the_layout_word_by_word(
+    text: str, handle: str | None, width: int
+) -> None:
+    """``quickrows._wrap`` finds each line by its last space; ``layout._wrap_tokens`` takes a
+    word at a time: the same lines, long words cut and the id never, at every width."""
+    tokens = [(word, "", " ") for word in text.split()]
+    tokens += [(handle, "id", "  ")] if handle is not None else []
+    expected = ["".join(piece for piece, _ in line) for line in layout._wrap_tokens(tokens, width)]
+    assert quickrows._wrap(text, handle, width) == (expected if tokens else [])
