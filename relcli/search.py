@@ -396,15 +396,10 @@ def _event_hits(
     later event can rank (unless ``count`` asks for them all).
     """
     if limit is None:
-        scored = _every_event_hit(dataset, words, selection)
-        found = dataset.events_at([key for _, key in scored])
-        every = [
-            Hit("event", e, s, e.title, e.date) for (s, _), e in zip(scored, found, strict=True)
-        ]
+        every = _as_hits(dataset, _every_event_hit(dataset, words, selection))
         return every, len(every)
-    phrase = " ".join(words)
-    names = {a.id: a.name for a in dataset.actors}
-    folded_names = {a: fold(n) for a, n in names.items()}
+    weigh = _weigher(dataset, words)
+    folded_names = {a.id: fold(a.name) for a in dataset.actors}
     best = 2 * TITLE * len(words) + (PHRASE_BONUS if len(words) > 1 else 0)
     kept: list[tuple[int, int, Any]] = []  # (score, -order, key): a min-heap, the worst first
     total = 0
@@ -416,7 +411,7 @@ def _event_hits(
                 break
             if _most(words, event, folded_names) <= kept[0][0]:
                 continue
-        score = _score(words, phrase, _event_fields(names, event))
+        score = weigh(event)
         if not score:
             continue
         total += 1
@@ -425,12 +420,13 @@ def _event_hits(
         elif score > kept[0][0]:
             heapq.heapreplace(kept, (score, -order, key))
     kept.sort(reverse=True)
-    found = dataset.events_at([key for _, _, key in kept])
-    hits = [
-        Hit("event", e, score, e.title, e.date)
-        for (score, _, _), e in zip(kept, found, strict=True)
-    ]
-    return hits, total
+    return _as_hits(dataset, [(score, key) for score, _, key in kept]), total
+
+
+def _as_hits(dataset: Records, scored: list[tuple[int, Any]]) -> list[Hit]:
+    """The hits of the events at these keys, with their scores, in this order."""
+    found = dataset.events_at([key for _, key in scored])
+    return [Hit("event", e, s, e.title, e.date) for (s, _), e in zip(scored, found, strict=True)]
 
 
 def _most(words: Sequence[str], event: EventText, folded_names: Mapping[str, str]) -> int:
