@@ -260,16 +260,19 @@ def to_json(document: Document, record: Callable[[Any], Any] = _as_json) -> Any:
     return body
 
 
-def hit_json(hit: Any, record: Callable[[Any], Any] = _as_json) -> dict[str, Any]:
-    """A search hit (``search.Hit``) in ``search --json``: these keys, then the record whole."""
-    return {
+def hit_json(hit: Any, record: Callable[[Any], Any] | None = _as_json) -> dict[str, Any]:
+    """A search hit (``search.Hit``) in ``search --json``: these keys, then the record whole
+    (None: without it, a flat row's columns, and no record built)."""
+    found = {
         "type": hit.type,
         "id": hit.id,
         "score": hit.score,
         "date": hit.date.iso() if hit.date else None,
         "title": hit.title,
-        "record": record(hit.record),
     }
+    if record is not None:
+        found["record"] = record(hit.record)
+    return found
 
 
 def _treaty_json(treaty: Treaty) -> dict[str, Any]:

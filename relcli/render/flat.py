@@ -22,6 +22,7 @@ from . import (
     TreatiesOn,
     TreatyDetail,
     Vocabulary,
+    hit_json,
     json_records,
 )
 
@@ -187,16 +188,7 @@ def rows(document: Document) -> tuple[list[str], list[list[str]]]:
     if isinstance(document, StatsReport) and document.stats.share:
         columns = [*columns, "share_cooperative", "share_neutral", "share_confrontational"]
     if isinstance(document, SearchResults):  # a hit's own columns: no record is built
-        records = [
-            {
-                "type": h.type,
-                "id": h.id,
-                "date": h.date.iso() if h.date else None,
-                "title": h.title,
-                "score": h.score,
-            }
-            for h in document.hits
-        ]
+        records = [hit_json(hit, None) for hit in document.hits]
     else:
         records = json_records(document)
     if kind == "treaty-on":
