@@ -1,4 +1,4 @@
-"""Aggregate queries on both cores: each half of the events table read at once.
+"""Queries on both cores: each half of the events table read at once, or of a long walk.
 
 SQLite lets go of the GIL while it steps through a query, so a second read-only connection to
 the same index, in a thread, reads the second half of the table while the first connection
@@ -9,12 +9,15 @@ not see the very same index, both halves run on the one connection, one after th
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 HALVES = ("pos < :middle", "pos >= :middle")  # the two halves of a pass over the table
 SHARED_FROM = 200_000  # events from which a pass is shared by two cores
+WALK_SHARED_FROM = 10_000  # rows from which a walk along the index is shared (``in_turn``)
+LATER_MOST = 50_000  # rows of a shared walk the second thread holds at most (~30 MB)
 
 
 class Halves:
@@ -56,6 +59,50 @@ class Halves:
         if failed:
             raise failed[0]
         return found
+
+    def in_turn(
+        self, first: tuple[str, Sequence[Any]], later: tuple[str, Sequence[Any]]
+    ) -> Iterator[tuple[Any, ...]]:
+        """The rows of the statement ``first`` (with its parameters), then those of ``later``.
+
+        Walking the chronological index costs a lookup a row (~3.6 µs), nearly all of it in
+        SQLite, which lets go of the GIL as it steps. So while this connection walks ``first``
+        and its rows are given out as they come (``| head -1`` has its line at once), a second
+        connection walks ``later`` in a thread and holds its rows (at most ``LATER_MOST``: the
+        caller cuts the walk so) until they are due: 61,557 events of a million, 0.25 -> 0.16 s.
+        Without a second connection (an index held in memory), one after the other."""
+        other = self._other()
+        if other is None:
+            yield from self.db.execute(*first)
+            yield from self.db.execute(*later)
+            return
+        import threading
+
+        held: list[tuple[Any, ...]] = []
+        failed: list[BaseException] = []
+        stop = threading.Event()  # set when the rows are no longer wanted (``| head``)
+        other.set_progress_handler(stop.is_set, 10_000)  # SQLite gives up when it is set
+
+        def walk_later() -> None:
+            try:
+                held.extend(other.execute(*later))
+            except BaseException as exc:  # raised again in the calling thread
+                failed.append(exc)
+            finally:
+                other.close()
+
+        thread = threading.Thread(target=walk_later, daemon=True)
+        thread.start()
+        try:
+            yield from self.db.execute(*first)
+            thread.join()
+        finally:
+            stop.set()  # also before the thread's statement has begun (no interrupt then)
+            with contextlib.suppress(sqlite3.ProgrammingError):  # closed meanwhile
+                other.interrupt()  # a statement busy in one long step (a sort)
+        if failed:
+            raise failed[0]
+        yield from held
 
     def _other(self) -> sqlite3.Connection | None:
         """A second read-only connection to this index's file, if it is the same index."""

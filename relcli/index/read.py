@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 
 FIRST_ROWS = 20_000  # events walked along the index before one pass over the table (_in_order)
+_RUN = 500  # rows read at once by their positions
 
 
 class IndexedDataset:
@@ -359,7 +360,7 @@ class IndexedDataset:
         the events or fewer, else whole (a lookup per row costs six times a row of one pass).
         The range's bounds are days computed here, so they are written into the SQL."""
         starts, bounds = self._starts(*sql.bounds(selection))
-        if not self._narrow(starts, bounds):
+        if self._walked(starts, bounds) is None:
             return "events NOT INDEXED" + sql.where(where)
         conditions = [c.replace("?", f"'{b}'") for c, b in zip(starts, bounds, strict=True)]
         return "events INDEXED BY events_order" + sql.where([*where, *conditions])
@@ -375,14 +376,14 @@ class IndexedDataset:
         middle = f"SELECT start {walk} ORDER BY start LIMIT 1 OFFSET {count // 2}"
         return str(self.db.execute(middle, bounds).fetchone()[0])
 
-    def _narrow(self, starts: list[str], bounds: list[Any]) -> bool:
-        """Whether these conditions on ``start`` leave a sixth of the events or fewer, so that
-        walking the chronological index (a lookup per row, six times a row of one pass over
-        the table) is the cheaper way to them; counted in the index alone."""
+    def _walked(self, starts: list[str], bounds: list[Any]) -> int | None:
+        """How many events these conditions on ``start`` leave (counted in the index alone) if a
+        sixth of the events or fewer, so walking the index is the cheaper way to them; else None."""
         if not starts:
-            return False
+            return None
         count = f"SELECT COUNT(*) FROM events{sql.where(starts)}"
-        return bool(self.db.execute(count, bounds).fetchone()[0] * 6 <= self.event_count())
+        (found,) = self.db.execute(count, bounds).fetchone()
+        return int(found) if found * 6 <= self.event_count() else None
 
     def candidates(
         self,
@@ -461,12 +462,12 @@ class IndexedDataset:
         reverse: bool,
         few: bool,
     ) -> Iterator[tuple[str]]:
-        """The rows, in chronological order, found along the chronological index so the first
-        come at once (``| head``). Walking the index costs a lookup per event, about 3 µs, six
-        times a pass over the table; when the dates leave more than a sixth of the events,
-        only ``FIRST_ROWS`` are walked, and the rest of the range is read in one pass over the
-        table and sorted. ``few``: the conditions find few rows by themselves (a treaty's
-        links, a day of the year): SQLite finds and sorts them."""
+        """The rows in chronological order, along the chronological index so the first come at
+        once (``| head``). A walk costs a lookup per event (~3 µs, six times a row of one pass
+        over the table). Dates that leave a sixth of the events or fewer: all are walked, the
+        later part meanwhile on a second connection (``halves.in_turn``); else ``FIRST_ROWS``
+        are, and the rest is read in one pass and sorted. ``few``: the conditions find few rows
+        by themselves (a treaty's links, a day of the year): SQLite finds and sorts them."""
         order = "DESC" if reverse else "ASC"
         ordering = f" ORDER BY start {order}, precision {order}, id {order}"
         if few:  # NOT INDEXED: else SQLite walks the whole chronological index to avoid a sort
@@ -475,20 +476,24 @@ class IndexedDataset:
             return
         starts_where, bounds = self._starts(start, end)
         walk = "SELECT body FROM events INDEXED BY events_order"
-        row = None
-        if not self._narrow(starts_where, bounds):
-            first = " ORDER BY start DESC" if reverse else " ORDER BY start"
-            statement = (
-                f"SELECT start FROM events INDEXED BY events_order{sql.where(starts_where)}{first}"
-            )
-            row = self.db.execute(f"{statement} LIMIT 1 OFFSET {FIRST_ROWS}", bounds).fetchone()
-        if row is None:  # few enough to walk them all (cheaper than a pass over every event)
+        before, after = ("start > ?", "start <= ?") if reverse else ("start < ?", "start >= ?")
+        first = " ORDER BY start DESC" if reverse else " ORDER BY start"
+        along = f"SELECT start FROM events INDEXED BY events_order{sql.where(starts_where)}{first}"
+        count = self._walked(starts_where, bounds)
+        row = None  # where the later part begins
+        if count is None:
+            row = self.db.execute(f"{along} LIMIT 1 OFFSET {FIRST_ROWS}", bounds).fetchone()
+        elif count >= halves.WALK_SHARED_FROM:  # the later half, or its last LATER_MOST rows
+            later = min(count // 2, halves.LATER_MOST)
+            row = self.db.execute(f"{along} LIMIT 1 OFFSET {count - later}", bounds).fetchone()
+        if row is None:  # few enough to walk them all on one connection
             yield from self.db.execute(walk + sql.where(where) + ordering, params)
             return
-        before, after = ("start > ?", "start <= ?") if reverse else ("start < ?", "start >= ?")
-        yield from self.db.execute(walk + sql.where([*where, before]) + ordering, [*params, row[0]])
+        cut = [*params, row[0]]
+        parts = [(walk + sql.where([*where, p]) + ordering, cut) for p in (before, after)]
+        if count is not None:
+            yield from self.halves.in_turn(*parts)
+            return
+        yield from self.db.execute(*parts[0])
         rest = "SELECT body FROM events NOT INDEXED" + sql.where([*where, after])
-        yield from self.db.execute(rest + ordering, [*params, row[0]])
-
-
-_RUN = 500  # rows read at once by their positions
+        yield from self.db.execute(rest + ordering, cut)
