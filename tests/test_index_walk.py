@@ -90,6 +90,11 @@ def _lowered(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     for name, value in LOWERED.items():
         monkeypatch.setattr(halves, name, value)
     monkeypatch.setattr(read, "FIRST_ROWS", FIRST_ROWS)
+    return second_connections(monkeypatch)
+
+
+def second_connections(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """What each second connection ``halves`` asks for turns out to be (True: opened)."""
     opened: list[bool] = []
     real = halves.Halves._other
 

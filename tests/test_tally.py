@@ -20,6 +20,7 @@ from relcli.model import Selection, Tally
 from relcli.vocabulary import KINDS, TAGS
 from tests.test_hardening import datasets, partials
 from tests.test_index import run
+from tests.test_index_walk import second_connections
 
 
 def _both(path: Path) -> tuple[Any, Any]:
@@ -287,15 +288,7 @@ def test_a_pass_shared_by_two_connections_counts_the_same(
         memory.tally(Selection(kinds=(memory.events[0].kind,)), Tally.STATS),
         memory.tally(Selection(), Tally.FIELDS, search=EventFilter(searches=("the",))),
     ]
-    opened: list[bool] = []
-    real = halves.Halves._other
-
-    def other(self: Any) -> Any:
-        connection = real(self)
-        opened.append(connection is not None)
-        return connection
-
-    monkeypatch.setattr(halves.Halves, "_other", other)
+    opened = second_connections(monkeypatch)
     monkeypatch.setattr(halves, "SHARED_FROM", 0)
     found = [
         indexed.tally(Selection(), Tally.FIELDS),

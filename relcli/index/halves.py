@@ -14,7 +14,10 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import threading
 
 HALVES = ("pos < :middle", "pos >= :middle")  # the two halves of a pass over the table
 SHARED_FROM = 200_000  # events from which a pass is shared by two cores
@@ -42,20 +45,11 @@ class Halves:
         if other is None:
             return [self.db.execute(text, values).fetchone() for text in texts]
         found: list[Any] = [None, None]
-        failed: list[BaseException] = []
 
         def second() -> None:
-            try:
-                found[1] = other.execute(texts[1], values).fetchone()
-            except BaseException as exc:  # raised again in the calling thread
-                failed.append(exc)
-            finally:
-                other.close()
+            found[1] = other.execute(texts[1], values).fetchone()
 
-        import threading
-
-        thread = threading.Thread(target=second, daemon=True)
-        thread.start()
+        thread, failed = _started(other, second)
         found[0] = self.db.execute(texts[0], values).fetchone()
         thread.join()
         if failed:
@@ -81,20 +75,9 @@ class Halves:
         import threading
 
         held: list[tuple[Any, ...]] = []
-        failed: list[BaseException] = []
         stop = threading.Event()  # set when the rows are no longer wanted (``| head``)
         other.set_progress_handler(stop.is_set, 10_000)  # SQLite gives up when it is set
-
-        def walk_later() -> None:
-            try:
-                held.extend(other.execute(*later))
-            except BaseException as exc:  # raised again in the calling thread
-                failed.append(exc)
-            finally:
-                other.close()
-
-        thread = threading.Thread(target=walk_later, daemon=True)
-        thread.start()
+        thread, failed = _started(other, lambda: held.extend(other.execute(*later)))
         try:
             yield from self.db.execute(*first)
             thread.join()
@@ -123,6 +106,28 @@ class Halves:
         except sqlite3.Error:
             return None
         return other
+
+
+def _started(
+    other: sqlite3.Connection, work: Callable[[], object]
+) -> tuple[threading.Thread, list[BaseException]]:
+    """``work`` (on ``other``) begun in a thread, which closes ``other`` when it is done; and
+    the list that will hold what it raised, for the calling thread to raise again."""
+    import threading
+
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as exc:  # raised again in the calling thread
+            failed.append(exc)
+        finally:
+            other.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, failed
 
 
 def _named(statement: str, count: int) -> str:
