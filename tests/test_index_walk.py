@@ -253,3 +253,21 @@ def test_head_of_a_shared_walk_ends_quietly(tmp_path: Path) -> None:
     assert relcli.wait(timeout=60) == 0
     assert relcli.stderr.read() == b""
     assert first.startswith(b'{"id":')
+
+
+def test_the_later_part_held_is_bounded_by_its_text_too(tmp_path: Path) -> None:
+    """The later part a second thread holds: ``LATER_MOST`` rows for events of the usual size,
+    fewer for long ones (by the data file's bytes per event), at least one."""
+    data = tmp_path / "data.jsonl"
+    db = _index_file(tmp_path / "index.sqlite")
+    for size, count, rows in [
+        (400 * 10**6, 10**6, halves.LATER_MOST),  # 400-byte events
+        (4 * 10**9, 10**6, halves.LATER_BYTES // 4000),  # 4 KB events
+        (10**12, 10, 1),  # one giant event
+    ]:
+        with data.open("wb") as handle:
+            handle.truncate(size)  # sparse: takes no room
+        assert halves.Halves(db, lambda count=count: count, data).later_most() == rows
+    data.unlink()  # a file gone since: the cap by rows alone
+    assert halves.Halves(db, lambda: 10, data).later_most() == halves.LATER_MOST
+    assert halves.Halves(db, lambda: 0).later_most() == halves.LATER_MOST

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -22,15 +23,30 @@ if TYPE_CHECKING:
 HALVES = ("pos < :middle", "pos >= :middle")  # the two halves of a pass over the table
 SHARED_FROM = 200_000  # events from which a pass is shared by two cores
 WALK_SHARED_FROM = 10_000  # rows from which a walk along the index is shared (``in_turn``)
-LATER_MOST = 50_000  # rows of a shared walk the second thread holds at most (~30 MB)
+LATER_MOST = 50_000  # rows of a shared walk the second thread holds at most (~30 MB)...
+LATER_BYTES = 32 << 20  # ...and their text at most, by the data file's bytes per event
 
 
 class Halves:
     """The halves of a pass over ``db``'s events table, on both cores when it pays."""
 
-    def __init__(self, db: sqlite3.Connection, event_count: Callable[[], int]) -> None:
+    def __init__(
+        self, db: sqlite3.Connection, event_count: Callable[[], int], path: Path | None = None
+    ) -> None:
         self.db = db
         self.event_count = event_count
+        self.path = path  # the data file
+
+    def later_most(self) -> int:
+        """The rows of a shared walk the second thread may hold: ``LATER_MOST``, fewer where the
+        data file's events are long (a file of 2 KB events: 16,000), so they take at most about
+        ``LATER_BYTES``."""
+        try:
+            size = self.path.stat().st_size if self.path is not None else 0
+        except OSError:
+            size = 0
+        each = size // max(self.event_count(), 1)
+        return max(1, min(LATER_MOST, LATER_BYTES // max(each, 1)))
 
     def run(
         self, statements: Sequence[str], params: Sequence[Any], middle: Any = None
@@ -64,7 +80,7 @@ class Halves:
         Walking the chronological index costs a lookup a row (~3.6 µs), nearly all of it in
         SQLite, which lets go of the GIL as it steps. So while this connection walks ``first``
         and its rows are given out as they come (``| head -1`` has its line at once), a second
-        connection walks ``later`` in a thread and holds its rows (at most ``LATER_MOST``: the
+        connection walks ``later`` in a thread and holds its rows (at most ``later_most``: the
         caller cuts the walk so) until they are due: 61,557 events of a million, 0.25 -> 0.16 s.
         Without a second connection (an index held in memory), one after the other."""
         other = self._other()

@@ -58,7 +58,7 @@ class IndexedDataset:
         (meta,) = db.execute("SELECT value FROM meta WHERE key = 'meta'").fetchone()
         self.meta = json.loads(meta)
         self.event_by_id = EventsById(db)
-        self.halves = halves.Halves(db, self.event_count)
+        self.halves = halves.Halves(db, self.event_count, path)
         self._all: tuple[Event, ...] | None = None
         self.schema_version = SCHEMA_VERSION
 
@@ -483,8 +483,8 @@ class IndexedDataset:
         row = None  # where the later part begins
         if count is None:
             row = self.db.execute(f"{along} LIMIT 1 OFFSET {FIRST_ROWS}", bounds).fetchone()
-        elif count >= halves.WALK_SHARED_FROM:  # the later half, or its last LATER_MOST rows
-            later = min(count // 2, halves.LATER_MOST)
+        elif count >= halves.WALK_SHARED_FROM:  # the later half, or its last rows (later_most)
+            later = min(count // 2, self.halves.later_most())
             row = self.db.execute(f"{along} LIMIT 1 OFFSET {count - later}", bounds).fetchone()
         if row is None:  # few enough to walk them all on one connection
             yield from self.db.execute(walk + sql.where(where) + ordering, params)
